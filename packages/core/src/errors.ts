@@ -1,0 +1,34 @@
+/** Error codes of the domain. Routes map each code to an HTTP status at the edge. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  /** What the caller can do next; surfaced in the JSON error body. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; hint?: string } = {}) {
+    super(message);
+    this.name = 'VigilError';
+    this.code = code;
+    this.details = opts.details ?? [];
+    this.hint = opts.hint;
+  }
+}
+
+export const isVigilError = (e: unknown): e is VigilError => e instanceof VigilError;

@@ -1,0 +1,41 @@
+/** The metric catalogue: every chart, rule and report line asks for one of these by name. */
+export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs';
+
+export interface MetricDef {
+  name: string;
+  description: string;
+  unit: string;
+  source: MetricSource;
+  /** Query parameters that narrow it. */
+  filters: string[];
+  /** Keys it can be grouped by. */
+  group_by: string[];
+  /** Finest resolution of the rollup it reads, in ms. */
+  resolution_ms: number;
+}
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const modelFilters = ['model', 'version', 'segment.<name>'];
+const modelGroups = ['model', 'version', 'segment.<name>'];
+
+export const CATALOG: readonly MetricDef[] = [
+  { name: 'predictions.count', description: 'Predictions received per step, by prediction time.', unit: 'predictions', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'predictions.rate', description: 'Predictions per second, averaged over the step.', unit: 'predictions/s', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'latency.p50', description: 'Median inference latency (DDSketch, 1% relative error).', unit: 'ms', source: 'latency', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'latency.p90', description: '90th percentile inference latency (DDSketch, 1% relative error).', unit: 'ms', source: 'latency', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'latency.p99', description: '99th percentile inference latency (DDSketch, 1% relative error).', unit: 'ms', source: 'latency', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'latency.mean', description: 'Mean inference latency.', unit: 'ms', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'batch_size.mean', description: 'Mean batch size of inference calls.', unit: 'rows', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'score.mean', description: 'Mean predicted probability (score).', unit: 'probability', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'score.distribution', description: 'Predictions per score bin (20 bins on [0, 1]); one series per bin, labelled le.', unit: 'predictions', source: 'score', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'labels.count', description: 'Predictions in the step (by prediction time) that have received a label so far.', unit: 'labels', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'labels.coverage', description: 'Share of the step\'s predictions that have a label so far.', unit: 'ratio', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'feature.null_rate', description: 'Share of accepted predictions with the feature null or absent; one series per feature.', unit: 'ratio', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },
+  { name: 'feature.mean', description: 'Mean of a numeric feature; one series per feature.', unit: 'feature unit', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },
+  { name: 'quality.violations', description: 'Schema violations found in received records (refused records included), per feature and kind.', unit: 'violations', source: 'quality', filters: ['model', 'feature', 'kind'], group_by: ['model', 'feature', 'kind'], resolution_ms: MIN },
+  { name: 'logs.count', description: 'Log events received; filter by level (e.g. level=error) for error counts.', unit: 'events', source: 'logs', filters: ['model', 'level', 'error_class'], group_by: ['model', 'level', 'error_class'], resolution_ms: 1000 },
+  { name: 'samples', description: 'Custom metric samples (resources, business KPIs, Prometheus/OTLP); pick one with name=, aggregate with agg=avg|sum|min|max|last|count.', unit: 'as sent', source: 'samples', filters: ['name', 'label.<name>', 'agg'], group_by: ['label.<name>'], resolution_ms: 1000 },
+];
+
+export const CATALOG_BY_NAME: ReadonlyMap<string, MetricDef> = new Map(CATALOG.map((m) => [m.name, m]));

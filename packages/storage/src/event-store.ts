@@ -1,0 +1,170 @@
+import type {
+  Model,
+  NormalizedLabel,
+  NormalizedLog,
+  NormalizedMetricSample,
+  NormalizedPipelineRun,
+  NormalizedPrediction,
+  NormalizedTrainingRun,
+  QualityCount,
+  SampleAgg,
+} from '@vigil/core';
+
+/**
+ * The exact request body the records of a batch came from, when every record in it was
+ * valid and unique. Backends that bulk-load JSON (DuckDB read_json, ClickHouse
+ * JSONEachRow) may load it instead of re-serialising the records. Fields are in the wire
+ * form: `ts` / `feature_ts` are RFC 3339 strings or epoch ms.
+ */
+export interface RawBody {
+  text: string;
+  format: 'json' | 'ndjson';
+}
+
+export interface PredictionBatch {
+  records: NormalizedPrediction[];
+  raw?: RawBody;
+}
+
+export interface AppendResult {
+  /** Records newly stored. */
+  inserted: number;
+  /** Records already stored earlier (same identity) and ignored. */
+  duplicates: number;
+}
+
+/** Filters and grouping shared by rollup queries. Time range is [from, to), epoch ms. */
+export interface RollupQuery {
+  from: number;
+  to: number;
+  stepMs: number;
+  models: string[] | null;
+  versions: string[] | null;
+  segments: Record<string, string>;
+  /** 'model' | 'version' | 'segment.<name>' | (feature / quality queries) 'feature' | 'kind' */
+  groupBy: string[];
+  filters: Record<string, string>;
+}
+
+interface Grouped {
+  /** Values of the groupBy keys, in the query's order. */
+  group: Record<string, string>;
+  /** Bucket start, epoch ms, aligned to stepMs. */
+  bucket: number;
+}
+
+export interface InferenceRow extends Grouped {
+  count: number;
+  latency_count: number;
+  latency_sum: number;
+  batch_count: number;
+  batch_sum: number;
+  score_count: number;
+  score_sum: number;
+  labelled: number;
+}
+
+export interface BinRow extends Grouped {
+  bin: number;
+  count: number;
+}
+
+export interface FeatureRow extends Grouped {
+  feature: string;
+  count: number;
+  nulls: number;
+  num_count: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+}
+
+export interface CountRow extends Grouped {
+  count: number;
+}
+
+export interface SampleQuery {
+  name: string;
+  from: number;
+  to: number;
+  stepMs: number;
+  /** label name → required value */
+  labels: Record<string, string>;
+  /** label names to group by */
+  groupBy: string[];
+  agg: SampleAgg;
+}
+
+export interface ValueRow extends Grouped {
+  value: number;
+}
+
+export interface OverviewRow {
+  model: string;
+  count: number;
+  latency_count: number;
+  latency_sum: number;
+  labelled: number;
+  last_bucket: number | null;
+  /** Latency sketch over the range: bin → count */
+  latency_bins: Map<number, number>;
+}
+
+export interface RollupProgress {
+  /** Highest ingest batch folded into the rollups. */
+  watermark: number;
+  /** Highest ingest batch committed. */
+  head: number;
+  /** Rows folded in by this step. */
+  rows: number;
+}
+
+export interface ListQuery {
+  model?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+/**
+ * High-volume, append-only facts and their derived rollups. An append resolves only after
+ * its records are durably committed: a crash afterwards loses none of them. Appends are
+ * idempotent: predictions by (model, id), labels by (model, prediction_id, ts), samples by
+ * (name, labels, ts), logs by id, runs by their run keys.
+ */
+export interface EventStore {
+  init(): Promise<void>;
+  /** Waits for in-flight appends, then closes. */
+  close(): Promise<void>;
+
+  /** Prepares storage for a model's current schema; called on create and on every schema change. */
+  applyModel(model: Model): Promise<void>;
+
+  appendPredictions(batch: PredictionBatch): Promise<AppendResult>;
+  appendLabels(labels: NormalizedLabel[]): Promise<AppendResult>;
+  appendMetricSamples(samples: NormalizedMetricSample[]): Promise<AppendResult>;
+  appendLogs(logs: NormalizedLog[]): Promise<AppendResult>;
+  appendPipelineRuns(runs: NormalizedPipelineRun[]): Promise<AppendResult>;
+  appendTrainingRuns(runs: NormalizedTrainingRun[]): Promise<AppendResult>;
+  /** Violation counts are primary facts (refused records are not stored), added up on read. */
+  appendQualityCounts(counts: QualityCount[]): Promise<void>;
+
+  /** Folds committed batches above the watermark into the rollups. */
+  rollupStep(): Promise<RollupProgress>;
+  /** Drops every rollup and rebuilds them from raw events. */
+  rebuildRollups(onProgress?: (done: number, total: number) => void): Promise<RollupProgress>;
+
+  queryInference(q: RollupQuery): Promise<InferenceRow[]>;
+  queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]>;
+  queryFeatures(q: RollupQuery): Promise<FeatureRow[]>;
+  queryQuality(q: RollupQuery): Promise<CountRow[]>;
+  queryLogs(q: RollupQuery): Promise<CountRow[]>;
+  querySamples(q: SampleQuery): Promise<ValueRow[]>;
+  overview(from: number, to: number): Promise<OverviewRow[]>;
+
+  listPredictions(q: ListQuery): Promise<NormalizedPrediction[]>;
+  listLabels(q: ListQuery): Promise<NormalizedLabel[]>;
+  listPipelineRuns(q: ListQuery & { pipeline?: string }): Promise<NormalizedPipelineRun[]>;
+  listTrainingRuns(q: ListQuery): Promise<NormalizedTrainingRun[]>;
+  listLogs(q: ListQuery & { level?: string }): Promise<NormalizedLog[]>;
+}
