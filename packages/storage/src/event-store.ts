@@ -17,7 +17,8 @@ import type {
  * form: `ts` / `feature_ts` are RFC 3339 strings or epoch ms.
  */
 export interface RawBody {
-  text: string;
+  /** UTF-8 bytes of the (decompressed) body. */
+  bytes: Uint8Array;
   format: 'json' | 'ndjson';
 }
 

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runEventStoreContract } from '@vigil/storage/contract';
+import { DuckDbEventStore } from './duckdb-event-store.ts';
+
+runEventStoreContract('duckdb', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-events-'));
+  const open = async () => {
+    const s = new DuckDbEventStore({ file: path.join(dir, 'events.duckdb'), spoolDir: path.join(dir, 'spool'), compactEvery: 4 });
+    await s.init();
+    return s;
+  };
+  const store = await open();
+  return {
+    store,
+    reopen: open,
+    cleanup: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,304 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type {
+  Model,
+  NormalizedLabel,
+  NormalizedLog,
+  NormalizedMetricSample,
+  NormalizedPipelineRun,
+  NormalizedPrediction,
+  NormalizedTrainingRun,
+  QualityCount,
+} from '@vigil/core';
+import type {
+  AppendResult,
+  BinRow,
+  CountRow,
+  EventStore,
+  FeatureRow,
+  InferenceRow,
+  ListQuery,
+  OverviewRow,
+  PredictionBatch,
+  RollupProgress,
+  RollupQuery,
+  SampleQuery,
+  ValueRow,
+} from '@vigil/storage';
+import { MIGRATIONS, ROLLUP_TABLES } from './migrations.ts';
+import { addColumnsSql, createTableSql, insertFromJsonSql, predTable } from './model-tables.ts';
+import { binsSql, featuresSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
+import { compactAllSql, foldModelSql } from './rollups.ts';
+import { num, numOrNull } from './sql.ts';
+import { WriteQueue } from './write-queue.ts';
+import * as simple from './simple-events.ts';
+import * as reads from './reads.ts';
+
+export interface DuckDbEventStoreOptions {
+  /** Database file; ':memory:' for tests that need no durability. */
+  file: string;
+  /** Folder for transient bulk-load files. */
+  spoolDir: string;
+  threads?: number;
+  memoryLimit?: string;
+  /** Read connections (queries in parallel). */
+  readers?: number;
+  /** Compact rollups after this many folds. */
+  compactEvery?: number;
+}
+
+type Row = Record<string, unknown>;
+
+export class DuckDbEventStore implements EventStore {
+  private instance: DuckDBInstance | null = null;
+  private writer: DuckDBConnection | null = null;
+  private readers: DuckDBConnection[] = [];
+  private readerWaiters: ((c: DuckDBConnection) => void)[] = [];
+  private queue: WriteQueue | null = null;
+  private readonly models = new Map<string, Model>();
+  private spoolSeq = 0;
+  private watermark = 0;
+  private compacted = 0;
+  private folds = 0;
+  private closed = false;
+  private readerCount = 0;
+
+  constructor(private readonly opts: DuckDbEventStoreOptions) {}
+
+  async init(): Promise<void> {
+    fs.mkdirSync(this.opts.spoolDir, { recursive: true, mode: 0o700 });
+    for (const f of fs.readdirSync(this.opts.spoolDir)) fs.rmSync(path.join(this.opts.spoolDir, f), { force: true });
+    const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '512MB' };
+    if (this.opts.file !== ':memory:') config.temp_directory = path.join(path.dirname(this.opts.file), 'duckdb-tmp');
+    this.instance = await DuckDBInstance.create(this.opts.file, config);
+    this.writer = await this.instance.connect();
+    for (let i = 0; i < (this.opts.readers ?? 2); i++) this.readers.push(await this.instance.connect());
+    this.readerCount = this.readers.length;
+    await this.writer.run('CREATE TABLE IF NOT EXISTS vigil_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)');
+    const applied = new Set((await this.rowsOn(this.writer, 'SELECT version FROM vigil_migrations')).map((r) => num(r.version)));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await this.writer.run('BEGIN TRANSACTION');
+      await this.writer.run(m.sql);
+      await this.writer.run('INSERT INTO vigil_migrations VALUES (?, ?)', [m.version, Date.now()]);
+      await this.writer.run('COMMIT');
+    }
+    const state = new Map((await this.rowsOn(this.writer, 'SELECT key, value FROM vigil_state')).map((r) => [String(r.key), num(r.value)]));
+    this.watermark = state.get('watermark') ?? 0;
+    this.compacted = state.get('compacted') ?? 0;
+    this.queue = new WriteQueue(this.writer, state.get('head') ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue?.idle();
+    await this.writer?.run('CHECKPOINT').catch(() => undefined);
+    for (const r of this.readers) r.closeSync();
+    this.writer?.closeSync();
+    this.instance?.closeSync();
+  }
+
+  private q(): WriteQueue {
+    if (!this.queue || this.closed) throw new Error('event store is closed');
+    return this.queue;
+  }
+
+  private async rowsOn(conn: DuckDBConnection, sql: string, params: (string | number)[] = []): Promise<Row[]> {
+    const r = await conn.runAndReadAll(sql, params);
+    return r.getRowObjectsJS() as Row[];
+  }
+
+  /** Reads run on a small pool of connections: one DuckDB connection runs one query at a time. */
+  private async rows(sql: string, params: (string | number)[] = []): Promise<Row[]> {
+    if (this.readerCount === 0) throw new Error('event store is not initialised');
+    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+    try {
+      return await this.rowsOn(conn, sql, params);
+    } finally {
+      const next = this.readerWaiters.shift();
+      if (next) next(conn);
+      else this.readers.push(conn);
+    }
+  }
+
+  /** Writes a transient file for read_json; removed once its transaction has ended. */
+  private spool(bytes: Uint8Array | string, ext: string): { file: string; cleanup: () => void } {
+    const file = path.join(this.opts.spoolDir, `${process.pid}-${++this.spoolSeq}.${ext}`);
+    fs.writeFileSync(file, bytes);
+    return { file, cleanup: () => fs.rmSync(file, { force: true }) };
+  }
+
+  async applyModel(model: Model): Promise<void> {
+    this.models.set(model.id, model);
+    await this.q().push(async (conn) => {
+      await conn.run(createTableSql(model));
+      for (const sql of addColumnsSql(model)) await conn.run(sql);
+    });
+  }
+
+  async appendPredictions(batch: PredictionBatch): Promise<AppendResult> {
+    const byModel = new Map<string, NormalizedPrediction[]>();
+    for (const r of batch.records) {
+      const list = byModel.get(r.model);
+      if (list) list.push(r);
+      else byModel.set(r.model, [r]);
+    }
+    if (byModel.size === 0) return { inserted: 0, duplicates: 0 };
+    const useRaw = batch.raw !== undefined && byModel.size === 1;
+    const { file, cleanup } = useRaw
+      ? this.spool(batch.raw!.bytes, 'json')
+      : this.spool(batch.records.map((r) => JSON.stringify(r)).join('\n'), 'ndjson');
+    const format = useRaw && batch.raw!.format === 'json' ? 'array' : 'newline_delimited';
+    const plans = [...byModel].map(([id, recs]) => {
+      const model = this.models.get(id);
+      if (!model) throw new Error(`model ${id} is not prepared in the event store`);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const r of recs) {
+        if (r.ts < lo) lo = r.ts;
+        if (r.ts > hi) hi = r.ts;
+      }
+      return { model, lo, hi };
+    });
+    const inserted = await this.q().push(async (conn, b) => {
+      let n = 0;
+      for (const p of plans) n += (await conn.run(insertFromJsonSql(p.model, file, format, b, p.lo, p.hi))).rowsChanged;
+      return n;
+    }, cleanup);
+    return { inserted, duplicates: batch.records.length - inserted };
+  }
+
+  private appendSimple(kind: simple.SimpleKind, records: readonly object[]): Promise<AppendResult> {
+    if (records.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+    const { file, cleanup } = this.spool(records.map((r) => JSON.stringify(r)).join('\n'), 'ndjson');
+    return this.q()
+      .push(async (conn, b) => (await conn.run(simple.insertSql(kind, file, b))).rowsChanged, cleanup)
+      .then((inserted) => ({ inserted, duplicates: records.length - inserted }));
+  }
+
+  appendLabels(labels: NormalizedLabel[]): Promise<AppendResult> {
+    return this.appendSimple('labels', labels);
+  }
+  appendMetricSamples(samples: NormalizedMetricSample[]): Promise<AppendResult> {
+    return this.appendSimple('metric_samples', samples.map((s) => ({ ...s, labels: simple.canonicalLabels(s.labels) })));
+  }
+  appendLogs(logs: NormalizedLog[]): Promise<AppendResult> {
+    return this.appendSimple('logs', logs.map((l) => ({ ...l, attributes: JSON.stringify(l.attributes) })));
+  }
+  appendPipelineRuns(runs: NormalizedPipelineRun[]): Promise<AppendResult> {
+    return this.appendSimple('pipeline_runs', runs.map((r) => ({ ...r, quality: r.quality && JSON.stringify(r.quality), schema_checks: r.schema_checks && JSON.stringify(r.schema_checks) })));
+  }
+  appendTrainingRuns(runs: NormalizedTrainingRun[]): Promise<AppendResult> {
+    return this.appendSimple('training_runs', runs.map((r) => ({ ...r, params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics), dataset_sizes: JSON.stringify(r.dataset_sizes) })));
+  }
+  async appendQualityCounts(counts: QualityCount[]): Promise<void> {
+    await this.appendSimple('quality_counts', counts);
+  }
+
+  rollupStep(): Promise<RollupProgress> {
+    return this.q().push(async (conn) => this.fold(conn));
+  }
+
+  /** Folds (watermark, head] into the rollups inside the current transaction. */
+  private async fold(conn: DuckDBConnection): Promise<RollupProgress> {
+    const lo = this.watermark;
+    const hi = this.q().lastBatch;
+    let rows = 0;
+    if (hi > lo) {
+      for (const model of this.models.values()) {
+        const probe = await this.rowsOn(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?`, [lo, hi]);
+        const labels = await this.rowsOn(conn, 'SELECT count(*) AS n FROM labels WHERE model = ? AND batch > ? AND batch <= ?', [model.id, lo, hi]);
+        const n = num(probe[0]?.n);
+        if (n === 0 && num(labels[0]?.n) === 0) continue;
+        rows += n;
+        for (const sql of foldModelSql(model, lo, hi)) await conn.run(sql);
+      }
+      await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'watermark'`);
+      this.watermark = hi;
+      if (++this.folds % (this.opts.compactEvery ?? 12) === 0) {
+        for (const sql of compactAllSql(this.compacted, hi)) await conn.run(sql);
+        await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'compacted'`);
+        this.compacted = hi;
+      }
+    }
+    return { watermark: this.watermark, head: hi, rows };
+  }
+
+  async rebuildRollups(onProgress?: (done: number, total: number) => void): Promise<RollupProgress> {
+    return this.q().push(async (conn) => {
+      for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t}`);
+      this.watermark = 0;
+      const models = [...this.models.values()];
+      let rows = 0;
+      const hi = this.q().lastBatch;
+      for (const [i, model] of models.entries()) {
+        for (const sql of foldModelSql(model, 0, hi)) await conn.run(sql);
+        rows += num((await this.rowsOn(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);
+        onProgress?.(i + 1, models.length);
+      }
+      await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key IN ('watermark', 'compacted')`);
+      this.watermark = hi;
+      this.compacted = hi;
+      return { watermark: hi, head: hi, rows };
+    });
+  }
+
+  private async grouped<T>(b: Built, map: (r: Row, group: Record<string, string>, bucket: number) => T, keys: string[]): Promise<T[]> {
+    const out = await this.rows(b.sql, b.params);
+    return out.map((r) => {
+      const group: Record<string, string> = {};
+      keys.forEach((k, i) => (group[k] = r[b.groupAliases[i] as string] === null ? '' : String(r[b.groupAliases[i] as string])));
+      return map(r, group, num(r.b));
+    });
+  }
+
+  queryInference(q: RollupQuery): Promise<InferenceRow[]> {
+    return this.grouped(inferenceSql(q), (r, group, bucket) => ({
+      group, bucket,
+      count: num(r.count), latency_count: num(r.latency_count), latency_sum: num(r.latency_sum), batch_count: num(r.batch_count),
+      batch_sum: num(r.batch_sum), score_count: num(r.score_count), score_sum: num(r.score_sum), labelled: num(r.labelled),
+    }), q.groupBy);
+  }
+  queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]> {
+    return this.grouped(binsSql(kind, q), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: num(r.count) }), q.groupBy);
+  }
+  queryFeatures(q: RollupQuery): Promise<FeatureRow[]> {
+    const keys = q.groupBy.filter((g) => g !== 'feature');
+    return this.grouped(featuresSql(q), (r, group, bucket) => ({
+      group, bucket, feature: String(r.feature_name), count: num(r.count), nulls: num(r.nulls), num_count: num(r.num_count),
+      sum: num(r.sum), min: numOrNull(r.min), max: numOrNull(r.max),
+    }), keys);
+  }
+  queryQuality(q: RollupQuery): Promise<CountRow[]> {
+    return this.grouped(qualitySql(q), (r, group, bucket) => ({ group, bucket, count: num(r.count) }), q.groupBy);
+  }
+  queryLogs(q: RollupQuery): Promise<CountRow[]> {
+    return this.grouped(logsSql(q), (r, group, bucket) => ({ group, bucket, count: num(r.count) }), q.groupBy);
+  }
+  querySamples(q: SampleQuery): Promise<ValueRow[]> {
+    return this.grouped(samplesSql(q), (r, group, bucket) => ({ group, bucket, value: num(r.value) }), q.groupBy);
+  }
+
+  async overview(from: number, to: number): Promise<OverviewRow[]> {
+    return reads.overview((sql, p) => this.rows(sql, p), from, to);
+  }
+  listPredictions(q: ListQuery): Promise<NormalizedPrediction[]> {
+    const model = q.model ? this.models.get(q.model) : undefined;
+    if (!model) return Promise.resolve([]);
+    return reads.listPredictions((sql, p) => this.rows(sql, p), model, q);
+  }
+  listLabels(q: ListQuery): Promise<NormalizedLabel[]> {
+    return reads.listLabels((sql, p) => this.rows(sql, p), q);
+  }
+  listPipelineRuns(q: ListQuery & { pipeline?: string }): Promise<NormalizedPipelineRun[]> {
+    return reads.listPipelineRuns((sql, p) => this.rows(sql, p), q);
+  }
+  listTrainingRuns(q: ListQuery): Promise<NormalizedTrainingRun[]> {
+    return reads.listTrainingRuns((sql, p) => this.rows(sql, p), q);
+  }
+  listLogs(q: ListQuery & { level?: string }): Promise<NormalizedLog[]> {
+    return reads.listLogs((sql, p) => this.rows(sql, p), q);
+  }
+}

@@ -1,0 +1,1 @@
+export { DuckDbEventStore, type DuckDbEventStoreOptions } from './duckdb-event-store.ts';

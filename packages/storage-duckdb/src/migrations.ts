@@ -1,0 +1,26 @@
+/**
+ * Versioned migrations of the shared event tables. Per-model prediction tables are created
+ * and widened by model-tables.ts as schemas change.
+ */
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE IF NOT EXISTS vigil_state (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
+      INSERT INTO vigil_state VALUES ('head', 0), ('watermark', 0), ('compacted', 0) ON CONFLICT DO NOTHING;
+      CREATE TABLE IF NOT EXISTS labels (model VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, ts BIGINT NOT NULL, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS metric_samples (name VARCHAR NOT NULL, labels VARCHAR NOT NULL, ts BIGINT NOT NULL, value DOUBLE NOT NULL, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS logs (id VARCHAR NOT NULL, ts BIGINT NOT NULL, model VARCHAR, level VARCHAR NOT NULL, message VARCHAR NOT NULL, error_class VARCHAR, attributes VARCHAR NOT NULL, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS pipeline_runs (pipeline VARCHAR NOT NULL, run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, status VARCHAR NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, model VARCHAR, rows_in BIGINT, rows_out BIGINT, bytes BIGINT, quality VARCHAR, schema_checks VARCHAR, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS training_runs (run_id VARCHAR NOT NULL, model VARCHAR NOT NULL, version VARCHAR, status VARCHAR NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, params VARCHAR NOT NULL, metrics VARCHAR NOT NULL, dataset_sizes VARCHAR NOT NULL, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS quality_counts (model VARCHAR NOT NULL, minute BIGINT NOT NULL, feature VARCHAR NOT NULL, kind VARCHAR NOT NULL, count BIGINT NOT NULL, batch BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ru_inf_m (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, count BIGINT, latency_count BIGINT, latency_sum DOUBLE, batch_count BIGINT, batch_sum DOUBLE, score_count BIGINT, score_sum DOUBLE, labelled BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_inf_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, count BIGINT, latency_count BIGINT, latency_sum DOUBLE, batch_count BIGINT, batch_sum DOUBLE, score_count BIGINT, score_sum DOUBLE, labelled BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_bins_m (kind VARCHAR, model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, bin INTEGER, count BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_bins_h (kind VARCHAR, model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, bin INTEGER, count BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_feat_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, feature VARCHAR, count BIGINT, nulls BIGINT, num_count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, build BIGINT);
+    `,
+  },
+];
+
+export const ROLLUP_TABLES = ['ru_inf_m', 'ru_inf_h', 'ru_bins_m', 'ru_bins_h', 'ru_feat_h'] as const;

@@ -1,0 +1,73 @@
+import type { FeatureSpec, Model } from '@vigil/core';
+import { ident, lit } from './sql.ts';
+
+/**
+ * Each model's predictions live in their own table with one typed column per feature
+ * ("f:<name>") and per segment ("s:<name>"): bulk loads parse straight into typed columns
+ * and per-feature rollups read one column, not a JSON blob.
+ */
+export const predTable = (modelId: string): string => ident(`pred_${modelId}`);
+export const featCol = (name: string): string => ident(`f:${name}`);
+export const segCol = (name: string): string => ident(`s:${name}`);
+
+const SQL_TYPE: Record<FeatureSpec['type'], string> = {
+  numeric: 'DOUBLE',
+  categorical: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  text: 'VARCHAR',
+};
+export const featureSqlType = (f: FeatureSpec): string => SQL_TYPE[f.type];
+
+const FIXED_COLUMNS = `id VARCHAR NOT NULL, version VARCHAR NOT NULL, ts BIGINT NOT NULL, prediction VARCHAR, prediction_num DOUBLE,
+  score DOUBLE, scores VARCHAR, latency_ms DOUBLE, batch_size INTEGER, feature_ts BIGINT, batch BIGINT NOT NULL`;
+
+export function createTableSql(model: Model): string {
+  return `CREATE TABLE IF NOT EXISTS ${predTable(model.id)} (${FIXED_COLUMNS})`;
+}
+
+/** ALTERs that add the columns a (new) schema needs; existing columns are kept for history. */
+export function addColumnsSql(model: Model): string[] {
+  const t = predTable(model.id);
+  return [
+    ...model.schema.features.map((f) => `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${featCol(f.name)} ${featureSqlType(f)}`),
+    ...model.schema.segments.map((s) => `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${segCol(s)} VARCHAR`),
+  ];
+}
+
+/** SQL expression for the canonical segment key: a JSON object of the model's segments, sorted by name. */
+export function segKeySql(model: Model, alias = ''): string {
+  const segs = [...model.schema.segments].sort();
+  if (segs.length === 0) return `'{}'`;
+  return `CAST(json_object(${segs.map((s) => `${lit(s)}, ${alias}${segCol(s)}`).join(', ')}) AS VARCHAR)`;
+}
+
+/** The wire ts (RFC 3339 or epoch ms, read as text) to epoch ms — the same instant the core computes. */
+export const tsSql = (col: string): string => `COALESCE(CAST(ROUND(TRY_CAST(${col} AS DOUBLE)) AS BIGINT), epoch_ms(CAST(${col} AS TIMESTAMPTZ)))`;
+
+/**
+ * INSERT ... SELECT from a JSON file (the request body or re-serialised valid records),
+ * skipping records whose id is already stored within the batch's time range.
+ */
+export function insertFromJsonSql(model: Model, file: string, format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
+  const feats = model.schema.features;
+  const segs = model.schema.segments;
+  const columns: string[] = [
+    `id: 'VARCHAR'`, `model: 'VARCHAR'`, `version: 'VARCHAR'`, `ts: 'VARCHAR'`, `prediction: 'VARCHAR'`,
+    `score: 'DOUBLE'`, `scores: 'VARCHAR'`, `latency_ms: 'DOUBLE'`, `batch_size: 'INTEGER'`, `feature_ts: 'VARCHAR'`,
+  ];
+  if (feats.length) columns.push(`features: ${lit(`STRUCT(${feats.map((f) => `${ident(f.name)} ${featureSqlType(f)}`).join(', ')})`)}`);
+  if (segs.length) columns.push(`segment: ${lit(`STRUCT(${segs.map((s) => `${ident(s)} VARCHAR`).join(', ')})`)}`);
+  const targetCols = ['id', 'version', 'ts', 'prediction', 'prediction_num', 'score', 'scores', 'latency_ms', 'batch_size', 'feature_ts', 'batch', ...feats.map((f) => featCol(f.name)), ...segs.map(segCol)];
+  const values = [
+    's.id', 's.version', tsSql('s.ts'), 's.prediction', 'TRY_CAST(s.prediction AS DOUBLE)', 's.score', 's.scores', 's.latency_ms', 's.batch_size',
+    `CASE WHEN s.feature_ts IS NULL THEN NULL ELSE ${tsSql('s.feature_ts')} END`, String(batch),
+    ...feats.map((f) => `s.features.${ident(f.name)}`),
+    ...segs.map((s) => `s.segment.${ident(s)}`),
+  ];
+  const t = predTable(model.id);
+  return `INSERT INTO ${t} (${targetCols.join(', ')})
+    SELECT ${values.join(', ')}
+    FROM read_json(${lit(file)}, format = ${lit(format)}, columns = {${columns.join(', ')}}) s
+    WHERE s.model = ${lit(model.id)}
+      AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.ts BETWEEN ${minTs} AND ${maxTs} AND p.id = s.id)`;
+}

@@ -1,0 +1,88 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** One unit of work inside a write transaction; `batch` is the ingest batch number of the transaction. */
+export type WriteWork<R> = (conn: DuckDBConnection, batch: number) => Promise<R>;
+
+interface Job {
+  work: WriteWork<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  /** Runs after the transaction ends, committed or not (spool file removal). */
+  cleanup?: () => void;
+}
+
+/**
+ * Serialises writes on one connection with group commit: every job queued while a
+ * transaction runs joins the next one, so concurrent requests share one durable commit
+ * (one WAL fsync). A job's promise resolves only after COMMIT returns. If a grouped
+ * transaction fails, each of its jobs is retried alone so one bad job cannot sink the others.
+ */
+export class WriteQueue {
+  private jobs: Job[] = [];
+  private running: Promise<void> | null = null;
+  private head: number;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    head: number,
+    private readonly maxGroup = 64,
+  ) {
+    this.head = head;
+  }
+
+  get lastBatch(): number {
+    return this.head;
+  }
+
+  push<R>(work: WriteWork<R>, cleanup?: () => void): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup });
+      if (!this.running) this.running = this.drain();
+    });
+  }
+
+  /** Resolves when every queued job has finished. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.jobs.length) {
+        const group = this.jobs.splice(0, this.maxGroup);
+        const ok = await this.runGroup(group);
+        if (!ok && group.length > 1) for (const job of group) await this.runGroup([job]);
+        else if (!ok) {
+          /* the single job was rejected inside runGroup */
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Returns false if the transaction failed (and, for a single job, rejects it). */
+  private async runGroup(group: Job[]): Promise<boolean> {
+    const batch = this.head + 1;
+    const results: unknown[] = [];
+    try {
+      await this.conn.run('BEGIN TRANSACTION');
+      for (const job of group) results.push(await job.work(this.conn, batch));
+      await this.conn.run(`UPDATE vigil_state SET value = ${batch} WHERE key = 'head'`);
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      if (group.length === 1) {
+        group[0]?.cleanup?.();
+        group[0]?.reject(e);
+      }
+      return false;
+    }
+    this.head = batch;
+    group.forEach((job, i) => {
+      job.cleanup?.();
+      job.resolve(results[i]);
+    });
+    return true;
+  }
+}

@@ -1,0 +1,2 @@
+/** Contract suites every backend runs; imported only by tests. */
+export * from './event-store.contract.ts';

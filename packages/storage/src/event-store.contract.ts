@@ -1,0 +1,273 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sketchQuantile, type Model, type NormalizedPrediction } from '@vigil/core';
+import type { EventStore, RollupQuery } from './event-store.ts';
+
+/**
+ * The one behaviour every EventStore backend must show. A backend's test file calls this
+ * with a factory that makes a fresh, empty store (and, where the backend persists, a way
+ * to reopen the same data).
+ */
+export interface EventStoreHarness {
+  store: EventStore;
+  cleanup: () => Promise<void>;
+  reopen?: () => Promise<EventStore>;
+}
+
+const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+export const contractModel = (id = 'fraud', extra: Partial<Model['schema']> = {}): Model => ({
+  id,
+  name: id,
+  task: 'binary',
+  owner_team: null,
+  tags: [],
+  description: null,
+  schema: {
+    features: [
+      { name: 'amount', type: 'numeric', nullable: true },
+      { name: 'country', type: 'categorical', nullable: true },
+      { name: 'is_new', type: 'boolean', nullable: true },
+    ],
+    segments: ['region'],
+    ...extra,
+  },
+  schema_version: 1,
+  created_at: new Date(T0).toISOString(),
+  updated_at: new Date(T0).toISOString(),
+});
+
+export function pred(i: number, over: Partial<NormalizedPrediction> = {}): NormalizedPrediction {
+  return {
+    id: `p${i}`,
+    model: 'fraud',
+    version: 'v1',
+    ts: T0 + i * 1000,
+    features: { amount: i % 10 === 0 ? null : i, country: i % 2 ? 'DE' : 'FR', is_new: i % 3 === 0 },
+    prediction: i % 2 ? '1' : '0',
+    score: (i % 100) / 100,
+    scores: null,
+    latency_ms: 10 + (i % 50),
+    batch_size: 1,
+    segment: { region: i % 2 ? 'eu' : 'us' },
+    feature_ts: null,
+    ...over,
+  };
+}
+
+const query = (over: Partial<RollupQuery> = {}): RollupQuery => ({
+  from: T0 - HOUR,
+  to: T0 + 3 * HOUR,
+  stepMs: MIN,
+  models: ['fraud'],
+  versions: null,
+  segments: {},
+  groupBy: [],
+  filters: {},
+  ...over,
+});
+
+const total = (rows: { count: number }[]) => rows.reduce((a, r) => a + r.count, 0);
+
+export function runEventStoreContract(name: string, make: () => Promise<EventStoreHarness>): void {
+  async function withStore(fn: (h: EventStoreHarness) => Promise<void>): Promise<void> {
+    const h = await make();
+    try {
+      await h.store.applyModel(contractModel());
+      await fn(h);
+    } finally {
+      await h.cleanup();
+    }
+  }
+
+  describe(`EventStore contract: ${name}`, () => {
+    test('appended predictions read back exactly; re-sending them stores nothing new', () =>
+      withStore(async ({ store }) => {
+        const recs = Array.from({ length: 300 }, (_, i) => pred(i));
+        assert.deepEqual(await store.appendPredictions({ records: recs }), { inserted: 300, duplicates: 0 });
+        assert.deepEqual(await store.appendPredictions({ records: recs.slice(0, 120) }), { inserted: 0, duplicates: 120 });
+        const back = await store.listPredictions({ model: 'fraud', limit: 1000 });
+        assert.equal(back.length, 300);
+        const p7 = back.find((p) => p.id === 'p7');
+        assert.deepEqual(p7, pred(7));
+      }));
+
+    test('a raw JSON or NDJSON body loads the same as the records', () =>
+      withStore(async ({ store }) => {
+        const recs = Array.from({ length: 50 }, (_, i) => pred(i));
+        const wire = recs.map((r) => ({ ...r, ts: new Date(r.ts).toISOString(), scores: undefined, feature_ts: undefined }));
+        const json = new TextEncoder().encode(JSON.stringify(wire));
+        assert.equal((await store.appendPredictions({ records: recs, raw: { bytes: json, format: 'json' } })).inserted, 50);
+        const more = Array.from({ length: 50 }, (_, i) => pred(i + 50));
+        const nd = new TextEncoder().encode(more.map((r) => JSON.stringify({ ...r, scores: undefined })).join('\n'));
+        assert.equal((await store.appendPredictions({ records: more, raw: { bytes: nd, format: 'ndjson' } })).inserted, 50);
+        const back = await store.listPredictions({ model: 'fraud', limit: 1000 });
+        assert.equal(back.length, 100);
+        assert.deepEqual(back.find((p) => p.id === 'p3'), pred(3));
+        assert.deepEqual(back.find((p) => p.id === 'p53'), pred(53));
+      }));
+
+    test('rollups count predictions per bucket, latency quantiles within the sketch error, and survive rebuild', () =>
+      withStore(async ({ store }) => {
+        const recs = Array.from({ length: 600 }, (_, i) => pred(i));
+        await store.appendPredictions({ records: recs.slice(0, 400) });
+        await store.rollupStep();
+        await store.appendPredictions({ records: recs.slice(400) });
+        await store.rollupStep();
+        const rows = await store.queryInference(query());
+        assert.equal(rows.length, 10);
+        assert.ok(rows.every((r) => r.count === 60 && r.bucket % MIN === 0));
+        assert.equal(total(rows), 600);
+        const bins = await store.queryBins('latency', query({ stepMs: HOUR }));
+        const sketch = new Map<number, number>();
+        for (const b of bins) sketch.set(b.bin, (sketch.get(b.bin) ?? 0) + b.count);
+        const sorted = recs.map((r) => r.latency_ms as number).sort((a, b) => a - b);
+        const exact = sorted[Math.floor(0.99 * (sorted.length - 1))] as number;
+        const p99 = sketchQuantile(sketch, 0.99) as number;
+        assert.ok(Math.abs(p99 - exact) / exact <= 0.01, `${p99} vs ${exact}`);
+        const before = await store.queryInference(query({ stepMs: HOUR }));
+        await store.rebuildRollups();
+        assert.deepEqual(await store.queryInference(query({ stepMs: HOUR })), before);
+      }));
+
+    test('labels count once whether they arrive before or after their prediction', () =>
+      withStore(async ({ store }) => {
+        await store.appendLabels([{ model: 'fraud', prediction_id: 'p1', label: '1', ts: T0 + 5000 }]);
+        await store.rollupStep();
+        await store.appendPredictions({ records: [pred(1), pred(2), pred(3)] });
+        await store.rollupStep();
+        await store.appendLabels([
+          { model: 'fraud', prediction_id: 'p2', label: '0', ts: T0 + 9000 },
+          { model: 'fraud', prediction_id: 'p1', label: '1', ts: T0 + 9500 },
+        ]);
+        assert.deepEqual(await store.appendLabels([{ model: 'fraud', prediction_id: 'p2', label: '0', ts: T0 + 9000 }]), { inserted: 0, duplicates: 1 });
+        await store.rollupStep();
+        const rows = await store.queryInference(query({ stepMs: HOUR }));
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]?.count, 3);
+        assert.equal(rows[0]?.labelled, 2);
+      }));
+
+    test('late data folds into its own old bucket and nothing else', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ records: [pred(0), pred(3600)] });
+        await store.rollupStep();
+        await store.appendPredictions({ records: [pred(1)] });
+        await store.rollupStep();
+        const rows = await store.queryInference(query({ stepMs: HOUR }));
+        assert.deepEqual(rows.map((r) => [r.bucket, r.count]), [[T0, 2], [T0 + HOUR, 1]]);
+      }));
+
+    test('compaction keeps answers identical', () =>
+      withStore(async ({ store }) => {
+        for (let k = 0; k < 15; k++) {
+          await store.appendPredictions({ records: Array.from({ length: 10 }, (_, i) => pred(k * 10 + i)) });
+          await store.rollupStep();
+        }
+        const rows = await store.queryInference(query());
+        assert.equal(total(rows), 150);
+        const seg = await store.queryInference(query({ stepMs: HOUR, groupBy: ['segment.region'] }));
+        assert.deepEqual(seg.map((r) => [r.group['segment.region'], r.count]).sort(), [['eu', 75], ['us', 75]]);
+      }));
+
+    test('filters by segment and groups by version', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ records: Array.from({ length: 40 }, (_, i) => pred(i, { version: i < 10 ? 'v2' : 'v1' })) });
+        await store.rollupStep();
+        const eu = await store.queryInference(query({ stepMs: HOUR, segments: { region: 'eu' } }));
+        assert.equal(total(eu), 20);
+        const byVersion = await store.queryInference(query({ stepMs: HOUR, groupBy: ['version'] }));
+        assert.deepEqual(byVersion.map((r) => [r.group.version, r.count]).sort(), [['v1', 30], ['v2', 10]]);
+      }));
+
+    test('feature rollups give null counts and numeric sums per hour', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ records: Array.from({ length: 100 }, (_, i) => pred(i)) });
+        await store.rollupStep();
+        const rows = await store.queryFeatures(query({ stepMs: HOUR }));
+        const amount = rows.find((r) => r.feature === 'amount');
+        assert.equal(amount?.count, 100);
+        assert.equal(amount?.nulls, 10);
+        assert.equal(amount?.sum, Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 0 : i)).reduce((a, b) => a + b, 0));
+        assert.equal(rows.find((r) => r.feature === 'country')?.nulls, 0);
+      }));
+
+    test('a schema change adds a feature; older rows read it as null', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ records: [pred(1)] });
+        const m2 = contractModel();
+        m2.schema.features.push({ name: 'channel', type: 'categorical', nullable: true });
+        m2.schema_version = 2;
+        await store.applyModel(m2);
+        await store.appendPredictions({ records: [pred(2, { features: { ...pred(2).features, channel: 'web' } })] });
+        const back = await store.listPredictions({ model: 'fraud', limit: 10 });
+        assert.equal(back.find((p) => p.id === 'p1')?.features.channel, null);
+        assert.equal(back.find((p) => p.id === 'p2')?.features.channel, 'web');
+      }));
+
+    test('metric samples aggregate per step, filter by label, dedupe by series and time', () =>
+      withStore(async ({ store }) => {
+        const s = (host: string, i: number, value: number) => ({ name: 'cpu', labels: { host }, ts: T0 + i * 10_000, value });
+        const samples = [s('a', 0, 10), s('a', 1, 20), s('a', 2, 30), s('b', 0, 100)];
+        assert.equal((await store.appendMetricSamples(samples)).inserted, 4);
+        assert.equal((await store.appendMetricSamples(samples)).duplicates, 4);
+        const base = { name: 'cpu', from: T0, to: T0 + MIN, stepMs: MIN, labels: {}, groupBy: [] };
+        assert.deepEqual((await store.querySamples({ ...base, agg: 'avg', labels: { host: 'a' } })).map((r) => r.value), [20]);
+        assert.deepEqual((await store.querySamples({ ...base, agg: 'sum' })).map((r) => r.value), [160]);
+        const last = await store.querySamples({ ...base, agg: 'last', groupBy: ['host'] });
+        assert.deepEqual(last.map((r) => [r.group.host, r.value]).sort(), [['a', 30], ['b', 100]]);
+      }));
+
+    test('logs, quality counts, pipeline and training runs round-trip', () =>
+      withStore(async ({ store }) => {
+        await store.appendLogs([
+          { id: 'l1', ts: T0, model: 'fraud', level: 'error', message: 'boom', error_class: 'Timeout', attributes: { a: 1 } },
+          { id: 'l2', ts: T0 + 1000, model: 'fraud', level: 'info', message: 'ok', error_class: null, attributes: {} },
+        ]);
+        const errs = await store.queryLogs(query({ filters: { level: 'error' } }));
+        assert.equal(total(errs), 1);
+        assert.equal((await store.listLogs({ model: 'fraud', limit: 10 }))[1]?.attributes.a, 1);
+        await store.appendQualityCounts([{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 3 }]);
+        await store.appendQualityCounts([{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 2 }]);
+        assert.equal(total(await store.queryQuality(query({ groupBy: ['feature', 'kind'] }))), 5);
+        const run = { pipeline: 'features', run_id: 'r1', stage: 'load', status: 'succeeded' as const, started_at: T0, ended_at: T0 + 5000, model: 'fraud', rows_in: 10, rows_out: 9, bytes: 100, quality: { nulls: 0 }, schema_checks: null };
+        await store.appendPipelineRuns([run, run]);
+        assert.deepEqual(await store.listPipelineRuns({ limit: 10 }), [run]);
+        const tr = { run_id: 't1', model: 'fraud', version: 'v1', status: 'succeeded' as const, started_at: T0, ended_at: T0 + 1000, params: { lr: 0.1 }, metrics: { loss: [[0, 1], [1, 0.5]] as [number, number][] }, dataset_sizes: { train: 100 } };
+        await store.appendTrainingRuns([tr]);
+        assert.deepEqual(await store.listTrainingRuns({ model: 'fraud', limit: 10 }), [tr]);
+      }));
+
+    test('overview sums per model with a latency sketch', () =>
+      withStore(async ({ store }) => {
+        await store.applyModel(contractModel('churn'));
+        await store.appendPredictions({ records: Array.from({ length: 30 }, (_, i) => pred(i)) });
+        await store.appendPredictions({ records: Array.from({ length: 12 }, (_, i) => pred(i, { model: 'churn' })) });
+        await store.rollupStep();
+        const ov = await store.overview(T0 - HOUR, T0 + HOUR);
+        assert.deepEqual(ov.map((r) => [r.model, r.count]).sort(), [['churn', 12], ['fraud', 30]]);
+        assert.ok((ov.find((r) => r.model === 'fraud')?.latency_bins.size ?? 0) > 0);
+      }));
+
+    test('committed data survives a reopen', async () => {
+      const h = await make();
+      try {
+        if (!h.reopen) return;
+        await h.store.applyModel(contractModel());
+        await h.store.appendPredictions({ records: [pred(1), pred(2)] });
+        await h.store.rollupStep();
+        await h.store.close();
+        const again = await h.reopen();
+        await again.applyModel(contractModel());
+        assert.equal((await again.listPredictions({ model: 'fraud', limit: 10 })).length, 2);
+        assert.equal(total(await again.queryInference(query())), 2);
+        assert.equal((await again.appendPredictions({ records: [pred(1)] })).duplicates, 1);
+        await again.close();
+      } finally {
+        await h.cleanup();
+      }
+    });
+  });
+}
