@@ -1,2 +1,3 @@
 /** Contract suites every backend runs; imported only by tests. */
 export * from './event-store.contract.ts';
+export * from './meta-store.contract.ts';

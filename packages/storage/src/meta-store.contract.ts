@@ -11,7 +11,7 @@ import type { MetaStore } from './meta-store.ts';
  * closes the old store before calling it and closes the new one itself. `cleanup` must
  * tolerate stores that are already closed.
  */
-export interface MetaStoreHandle {
+export interface MetaStoreHarness {
   store: MetaStore;
   cleanup: () => Promise<void>;
   reopen?: () => Promise<MetaStore>;
@@ -47,9 +47,9 @@ async function rejectsWith(p: Promise<unknown>, code: ErrorCode, mention?: strin
   });
 }
 
-type Body = (store: MetaStore, t: TestContext, handle: MetaStoreHandle) => Promise<void>;
+type Body = (store: MetaStore, t: TestContext, handle: MetaStoreHarness) => Promise<void>;
 
-export function runMetaStoreContract(name: string, makeStore: () => Promise<MetaStoreHandle>): void {
+export function runMetaStoreContract(name: string, makeStore: () => Promise<MetaStoreHarness>): void {
   // Every test gets its own store, so none depends on another's data or order.
   const it = (title: string, body: Body) =>
     test(title, async (t) => {

@@ -1,0 +1,274 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { parseTimestamp, VigilError } from '@vigil/core';
+import type {
+  Deployment, DeploymentCreate, DeploymentPatch, FeatureType, Model, ModelCreate, ModelPatch,
+  ModelSchemaSpec, ModelSchemaVersion, ModelVersion, VersionCreate,
+} from '@vigil/core';
+import type { MetaStore, ModelFilter } from '@vigil/storage';
+import { migrate, openDatabase } from './migrations.ts';
+
+/**
+ * Timestamps are stored as UTC `toISOString()` text so that SQL ordering on the text is
+ * ordering in time; `+02:00` and `Z` spellings would otherwise sort wrongly.
+ */
+export function toUtcIso(ts: string, field = 'timestamp'): string {
+  const ms = parseTimestamp(ts);
+  if (ms === null) throw new VigilError('validation_failed', `${field} "${ts}" is not an RFC 3339 timestamp`);
+  return new Date(ms).toISOString();
+}
+
+/** JSON with object keys sorted, so two schemas compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/**
+ * Finds a feature of `next` that any earlier schema declared with another type. Events are
+ * stored in typed columns that outlive a feature's removal, so re-adding a name with a new
+ * type would break stored history just as an in-place change would.
+ */
+export function findFeatureTypeChange(
+  history: readonly ModelSchemaSpec[],
+  next: ModelSchemaSpec,
+): { name: string; from: FeatureType; to: FeatureType } | null {
+  const known = new Map<string, FeatureType>();
+  for (const schema of history) for (const f of schema.features) if (!known.has(f.name)) known.set(f.name, f.type);
+  for (const f of next.features) {
+    const from = known.get(f.name);
+    if (from !== undefined && from !== f.type) return { name: f.name, from, to: f.type };
+  }
+  return null;
+}
+
+// Rows are the domain shapes with their JSON columns still as text.
+type ModelRow = Omit<Model, 'tags' | 'schema'> & { tags: string; schema: string };
+type SchemaRow = Omit<ModelSchemaVersion, 'schema'> & { schema: string };
+type VersionRow = Omit<ModelVersion, 'validation_metrics'> & { validation_metrics: string };
+
+const MODEL_SELECT = `SELECT m.*, s.schema FROM models m
+  JOIN model_schemas s ON s.model_id = m.id AND s.schema_version = m.schema_version`;
+
+const toModel = (r: ModelRow): Model => ({
+  ...r, tags: JSON.parse(r.tags) as string[], schema: JSON.parse(r.schema) as ModelSchemaSpec,
+});
+const toVersion = (r: VersionRow): ModelVersion => ({
+  ...r, validation_metrics: JSON.parse(r.validation_metrics) as Record<string, number>,
+});
+const notFound = (what: string) => new VigilError('not_found', `${what} not found`);
+
+export class SqliteMetaStore implements MetaStore {
+  private conn: Database | null = null;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly path: string) {}
+
+  async init(): Promise<void> {
+    this.conn ??= openDatabase(this.path);
+    migrate(this.conn);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.conn?.close();
+    this.conn = null;
+  }
+
+  /** The connection's effective settings, for diagnostics and tests. */
+  connectionSettings(): { journal_mode: string; synchronous: number; foreign_keys: number; busy_timeout: number } {
+    const p = (name: string): unknown => this.db.pragma(name, { simple: true });
+    return {
+      journal_mode: String(p('journal_mode')), synchronous: Number(p('synchronous')),
+      foreign_keys: Number(p('foreign_keys')), busy_timeout: Number(p('busy_timeout')),
+    };
+  }
+
+  async createModel(input: ModelCreate, now: string): Promise<Model> {
+    const at = toUtcIso(now, 'now');
+    return this.tx(() => {
+      if (this.readModel(input.id) !== null) throw new VigilError('conflict', `model "${input.id}" already exists`);
+      this.run(
+        `INSERT INTO models (id, name, task, owner_team, tags, description, schema_version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+        input.id, input.name, input.task, input.owner_team ?? null, JSON.stringify(input.tags), input.description ?? null, at, at,
+      );
+      this.insertSchema(input.id, 1, input.schema, at);
+      return this.readModel(input.id)!;
+    });
+  }
+
+  async getModel(id: string): Promise<Model | null> {
+    return this.readModel(id);
+  }
+
+  async listModels(filter: ModelFilter = {}): Promise<Model[]> {
+    const rows = this.stmt(
+      `${MODEL_SELECT} WHERE (@team IS NULL OR m.owner_team = @team)
+       AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(m.tags) t WHERE t.value = @tag)) ORDER BY m.id`,
+    ).all({ team: filter.team ?? null, tag: filter.tag ?? null }) as ModelRow[];
+    return rows.map(toModel);
+  }
+
+  async updateModel(id: string, patch: ModelPatch, now: string): Promise<Model> {
+    const at = toUtcIso(now, 'now');
+    return this.tx(() => {
+      const cur = this.readModel(id);
+      if (cur === null) throw notFound(`model "${id}"`);
+      const next: Model = {
+        ...cur,
+        name: patch.name ?? cur.name,
+        owner_team: patch.owner_team === undefined ? cur.owner_team : patch.owner_team,
+        tags: patch.tags ?? cur.tags,
+        description: patch.description === undefined ? cur.description : patch.description,
+      };
+      if (patch.schema !== undefined && canonicalJson(patch.schema) !== canonicalJson(cur.schema)) {
+        const history = this.readSchemas(id).map((v) => v.schema);
+        const clash = findFeatureTypeChange(history, patch.schema);
+        if (clash !== null) {
+          throw new VigilError('conflict', `feature "${clash.name}" cannot change type from ${clash.from} to ${clash.to}: stored events keep its type`, {
+            details: [{ field: 'schema.features', message: `"${clash.name}" was ${clash.from}` }],
+            hint: `add the feature under a new name instead, e.g. "${clash.name}_${clash.to}"`,
+          });
+        }
+        next.schema_version = cur.schema_version + 1;
+        this.insertSchema(id, next.schema_version, patch.schema, at);
+      }
+      // A patch that changes nothing leaves updated_at alone, so the timestamp means something.
+      if (canonicalJson(next) === canonicalJson(cur)) return cur;
+      this.run(
+        `UPDATE models SET name = ?, owner_team = ?, tags = ?, description = ?, schema_version = ?, updated_at = ?
+         WHERE id = ?`,
+        next.name, next.owner_team, JSON.stringify(next.tags), next.description, next.schema_version, at, id,
+      );
+      return this.readModel(id)!;
+    });
+  }
+
+  async listSchemaVersions(id: string): Promise<ModelSchemaVersion[]> {
+    return this.readSchemas(id);
+  }
+
+  async createVersion(modelId: string, input: VersionCreate, now: string): Promise<ModelVersion> {
+    const at = toUtcIso(input.created_at ?? now, 'created_at');
+    return this.tx(() => {
+      if (this.readModel(modelId) === null) throw notFound(`model "${modelId}"`);
+      if (this.readVersion(modelId, input.version) !== null) {
+        throw new VigilError('conflict', `version "${input.version}" of model "${modelId}" already exists`);
+      }
+      this.run(
+        `INSERT INTO model_versions (model_id, version, source, description, validation_metrics, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        modelId, input.version, input.source ?? null, input.description ?? null, JSON.stringify(input.validation_metrics), at,
+      );
+      return this.readVersion(modelId, input.version)!;
+    });
+  }
+
+  async getVersion(modelId: string, version: string): Promise<ModelVersion | null> {
+    return this.readVersion(modelId, version);
+  }
+
+  async listVersions(modelId: string): Promise<ModelVersion[]> {
+    // rowid breaks ties between versions created in the same millisecond: later insert first.
+    const rows = this.stmt('SELECT * FROM model_versions WHERE model_id = ? ORDER BY created_at DESC, rowid DESC')
+      .all(modelId) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  async createDeployment(modelId: string, input: DeploymentCreate, now: string): Promise<Deployment> {
+    const started = toUtcIso(input.started_at ?? now, 'started_at');
+    const ended = input.ended_at == null ? null : toUtcIso(input.ended_at, 'ended_at');
+    return this.tx(() => {
+      if (this.readModel(modelId) === null) throw notFound(`model "${modelId}"`);
+      if (this.readVersion(modelId, input.version) === null) throw notFound(`version "${input.version}" of model "${modelId}"`);
+      const id = randomUUID();
+      this.run(
+        `INSERT INTO deployments (id, model_id, version, environment, started_at, ended_at, outcome, notes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        id, modelId, input.version, input.environment, started, ended, input.outcome, input.notes ?? null,
+      );
+      return this.readDeployment(modelId, id)!;
+    });
+  }
+
+  async updateDeployment(modelId: string, deploymentId: string, patch: DeploymentPatch): Promise<Deployment> {
+    const ended = patch.ended_at == null ? patch.ended_at : toUtcIso(patch.ended_at, 'ended_at');
+    return this.tx(() => {
+      const cur = this.readDeployment(modelId, deploymentId);
+      if (cur === null) throw notFound(`deployment "${deploymentId}" of model "${modelId}"`);
+      this.run(
+        'UPDATE deployments SET ended_at = ?, outcome = ?, notes = ? WHERE id = ?',
+        ended === undefined ? cur.ended_at : ended, patch.outcome ?? cur.outcome, patch.notes ?? cur.notes, deploymentId,
+      );
+      return this.readDeployment(modelId, deploymentId)!;
+    });
+  }
+
+  async listDeployments(modelId: string, filter: { environment?: string } = {}): Promise<Deployment[]> {
+    return this.stmt(
+      `SELECT * FROM deployments WHERE model_id = @modelId AND (@env IS NULL OR environment = @env)
+       ORDER BY started_at DESC, rowid DESC`,
+    ).all({ modelId, env: filter.environment ?? null }) as Deployment[];
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return this.one<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  private get db(): Database {
+    if (this.conn === null) throw new VigilError('unavailable', 'the metadata store is not open', { hint: 'call init() first' });
+    return this.conn;
+  }
+
+  /** Statements are prepared once per connection; preparing is the costly part of a query. */
+  private stmt(sql: string): Statement {
+    const s = this.statements.get(sql) ?? this.db.prepare(sql);
+    this.statements.set(sql, s);
+    return s;
+  }
+
+  private run(sql: string, ...params: unknown[]): void {
+    this.stmt(sql).run(...params);
+  }
+
+  private one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  /** IMMEDIATE takes the write lock up front, so read-check-write cannot race another process. */
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private readModel(id: string): Model | null {
+    const row = this.one<ModelRow>(`${MODEL_SELECT} WHERE m.id = ?`, id);
+    return row === undefined ? null : toModel(row);
+  }
+
+  private readSchemas(id: string): ModelSchemaVersion[] {
+    const rows = this.stmt('SELECT * FROM model_schemas WHERE model_id = ? ORDER BY schema_version').all(id) as SchemaRow[];
+    return rows.map((r) => ({ ...r, schema: JSON.parse(r.schema) as ModelSchemaSpec }));
+  }
+
+  private insertSchema(id: string, version: number, schema: ModelSchemaSpec, at: string): void {
+    const sql = 'INSERT INTO model_schemas (model_id, schema_version, schema, created_at) VALUES (?, ?, ?, ?)';
+    this.run(sql, id, version, JSON.stringify(schema), at);
+  }
+
+  private readVersion(modelId: string, version: string): ModelVersion | null {
+    const row = this.one<VersionRow>('SELECT * FROM model_versions WHERE model_id = ? AND version = ?', modelId, version);
+    return row === undefined ? null : toVersion(row);
+  }
+
+  private readDeployment(modelId: string, id: string): Deployment | null {
+    return this.one<Deployment>('SELECT * FROM deployments WHERE id = ? AND model_id = ?', id, modelId) ?? null;
+  }
+}
