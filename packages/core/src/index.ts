@@ -7,3 +7,4 @@ export * from './ingest/validate-events.ts';
 export * from './stats/ddsketch.ts';
 export * from './query/catalog.ts';
 export * from './query/query.ts';
+export * from './query/series.ts';

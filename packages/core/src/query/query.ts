@@ -55,13 +55,13 @@ export function parseMetricQuery(params: Record<string, string | string[] | unde
   const stepRaw = one('step');
   let stepMs = stepRaw !== undefined ? parseDuration(stepRaw) : null;
   if (stepRaw !== undefined && stepMs === null) details.push({ field: 'step', message: 'must be a duration such as 30s, 1m, 5m, 1h or 1d' });
-  if (metric && from !== null && to !== null && from < to) {
+  if (metric && stepMs !== null && (stepMs < metric.resolution_ms || stepMs % metric.resolution_ms !== 0)) {
+    details.push({ field: 'step', message: `must be a multiple of ${metric.resolution_ms / 1000}s, the resolution of ${metric.name}` });
+  } else if (metric && from !== null && to !== null && from < to) {
     if (stepMs === null) {
       // about 120 points, rounded up to the rollup resolution
       const raw = Math.ceil((to - from) / 120);
       stepMs = Math.max(metric.resolution_ms, Math.ceil(raw / metric.resolution_ms) * metric.resolution_ms);
-    } else if (stepMs < metric.resolution_ms || stepMs % metric.resolution_ms !== 0) {
-      details.push({ field: 'step', message: `must be a multiple of ${metric.resolution_ms / 1000}s, the resolution of ${metric.name}` });
     } else if ((to - from) / stepMs > MAX_POINTS) {
       details.push({ field: 'step', message: `too fine for the range: at most ${MAX_POINTS} points per series; use a step of at least ${Math.ceil((to - from) / MAX_POINTS / 1000)}s` });
     }

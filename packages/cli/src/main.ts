@@ -1,0 +1,80 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { closeOnSignals, ConfigError, loadConfig, openEmbeddedStores, startServer, VERSION } from '@vigil/server';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function configOrExit() {
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`vigil: ${e.message}\nFix the setting(s) above and start again.\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+const program = new Command()
+  .name('vigil')
+  .description('Vigil: monitoring for machine-learning systems. Settings come from VIGIL_* environment variables (see docs/configuration.md).')
+  .version(VERSION);
+
+program
+  .command('serve')
+  .description('start the server on the embedded stores (DuckDB + SQLite in VIGIL_DATA_DIR)')
+  .action(async () => {
+    const config = configOrExit();
+    const server = await startServer(config, { print });
+    closeOnSignals(server, config.VIGIL_SHUTDOWN_TIMEOUT_MS, print);
+  });
+
+const positiveNumber = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+};
+
+program
+  .command('demo')
+  .description('start the server and stream simulated traffic for three models (drift, a bad deployment, a latency incident, late labels)')
+  .option('--rate <per-second>', 'predictions per second across models (default from VIGIL_DEMO_RATE or 50)', positiveNumber)
+  .option('--backfill-hours <hours>', 'history to backfill before streaming (default VIGIL_DEMO_BACKFILL_HOURS or 6)', (v) => (v === '0' ? 0 : positiveNumber(v)))
+  .action(async (opts: { rate?: number; backfillHours?: number }) => {
+    const config = configOrExit();
+    const { runDemo, demoOptionsFromEnv } = await import('./demo/index.ts');
+    let envOpts;
+    try {
+      envOpts = demoOptionsFromEnv(process.env);
+    } catch (e) {
+      process.stderr.write(`vigil: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    const server = await startServer(config, { print });
+    const abort = new AbortController();
+    closeOnSignals({ ...server, close: async () => (abort.abort(), server.close()) }, config.VIGIL_SHUTDOWN_TIMEOUT_MS, print);
+    await runDemo({ ...envOpts, ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.backfillHours !== undefined ? { backfillHours: opts.backfillHours } : {}), url: server.url, token: server.adminToken, signal: abort.signal, log: print });
+  });
+
+const rollups = program.command('rollups').description('manage derived rollups');
+rollups
+  .command('rebuild')
+  .description('drop every rollup and rebuild it from raw events (stop the server first)')
+  .action(async () => {
+    const config = configOrExit();
+    const { events, meta } = await openEmbeddedStores(config).catch((e: Error) => {
+      process.stderr.write(`vigil: cannot open the data directory ${config.VIGIL_DATA_DIR}: ${e.message}\nIs a server running on it? Stop it first.\n`);
+      process.exit(1);
+    });
+    for (const m of await meta.listModels()) await events.applyModel(m);
+    const started = Date.now();
+    const p = await events.rebuildRollups((done, total) => print(`vigil: rebuilt ${done}/${total} models`));
+    print(`vigil: rollups rebuilt from ${p.rows} predictions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await events.close();
+    await meta.close();
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`vigil: ${(e as Error).message}\n`);
+  process.exit(1);
+});

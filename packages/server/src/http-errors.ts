@@ -1,0 +1,69 @@
+import { VigilError, type ErrorCode } from '@vigil/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Logger } from './context.ts';
+
+export const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string; details: { field: string; message: string }[] };
+}
+
+export function errorBody(code: string, message: string, hint?: string, details: { field: string; message: string }[] = []): ErrorBody {
+  return { error: { code, message, ...(hint ? { hint } : {}), details } };
+}
+
+/** Validates input with a zod schema; every issue names its field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new VigilError('validation_failed', `invalid ${where}`, {
+    hint: 'fix the fields named in details and send again',
+    details: r.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(body)', message: i.message })),
+  });
+}
+
+/** Maps domain and framework errors to JSON bodies with a status; never leaks internals. */
+export function makeErrorHandler(log: Logger, bodyLimit: number) {
+  return (err: FastifyError | VigilError | Error, req: FastifyRequest, reply: FastifyReply): void => {
+    if (err instanceof VigilError) {
+      void reply.status(STATUS[err.code]).send(errorBody(err.code, err.message, err.hint, err.details));
+      return;
+    }
+    const code = (err as FastifyError).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.status(413).send(errorBody('payload_too_large', `request body is larger than the limit of ${bodyLimit} bytes (after decompression)`, 'send smaller batches, or raise VIGIL_BODY_LIMIT on the server'));
+      return;
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      void reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`, 'send application/json (or application/x-ndjson for ingestion)'));
+      return;
+    }
+    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+      void reply.status(400).send(errorBody('bad_request', `body is not valid JSON: ${err.message}`, 'send a JSON document'));
+      return;
+    }
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      void reply.status(400).send(errorBody('bad_request', `body is not valid gzip: ${err.message}`, 'check the compression, or send the body uncompressed'));
+      return;
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      void reply.status(status).send(errorBody('bad_request', err.message));
+      return;
+    }
+    log.error('request failed', { err: err.message, stack: err.stack, url: req.url, method: req.method });
+    void reply.status(500).send(errorBody('internal', 'the server failed to handle this request; the error is in the server log', 'retry; if it persists, report it with the time of the request'));
+  };
+}

@@ -1,0 +1,67 @@
+import {
+  DeploymentCreateSchema,
+  DeploymentPatchSchema,
+  EnvironmentSchema,
+  ModelCreateSchema,
+  ModelPatchSchema,
+  VersionCreateSchema,
+} from '@vigil/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServiceContext } from '../context.ts';
+import { parseInput } from '../http-errors.ts';
+import { createModel } from '../services/create-model.ts';
+import { getModel, listModels, listSchemaVersions } from '../services/get-model.ts';
+import { createDeployment, listDeployments, updateDeployment } from '../services/manage-deployments.ts';
+import { createVersion, listVersions } from '../services/manage-versions.ts';
+import { updateModel } from '../services/update-model.ts';
+import { errorSchema, jsonSchema } from './openapi.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const deploymentParams = z.object({ id: z.string().min(1).max(64), deploymentId: z.string().uuid('must be a deployment id (UUID)') });
+const listQuery = z.object({ team: z.string().max(100).optional(), tag: z.string().max(64).optional() }).strict();
+const envQuery = z.object({ environment: EnvironmentSchema.optional() }).strict();
+
+const errors = { 200: { type: 'object', additionalProperties: true }, 201: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema };
+const tags = ['registry'];
+
+export async function modelRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
+  app.post('/api/v1/models', { schema: { tags, summary: 'Register a model', body: jsonSchema(ModelCreateSchema), response: errors } }, async (req, reply) => {
+    const input = parseInput(ModelCreateSchema, req.body, 'model');
+    void reply.status(201).send(await createModel({ ctx, input }));
+  });
+  app.get('/api/v1/models', { schema: { tags, summary: 'List models', querystring: jsonSchema(listQuery) } }, async (req) => {
+    const input = parseInput(listQuery, req.query, 'query');
+    return { items: await listModels({ ctx, input }) };
+  });
+  app.get('/api/v1/models/:id', { schema: { tags, summary: 'Get a model', response: errors } }, async (req) => getModel({ ctx, input: parseInput(idParams, req.params, 'path') }));
+  app.patch('/api/v1/models/:id', { schema: { tags, summary: 'Change a model; a schema change becomes a new schema version', body: jsonSchema(ModelPatchSchema), response: errors } }, async (req) => {
+    const { id } = parseInput(idParams, req.params, 'path');
+    return updateModel({ ctx, input: { id, patch: parseInput(ModelPatchSchema, req.body, 'model patch') } });
+  });
+  app.get('/api/v1/models/:id/schemas', { schema: { tags, summary: 'Every schema version of a model, oldest first' } }, async (req) => ({
+    items: await listSchemaVersions({ ctx, input: parseInput(idParams, req.params, 'path') }),
+  }));
+
+  app.post('/api/v1/models/:id/versions', { schema: { tags, summary: 'Register a model version with its validation metrics', body: jsonSchema(VersionCreateSchema), response: errors } }, async (req, reply) => {
+    const { id } = parseInput(idParams, req.params, 'path');
+    void reply.status(201).send(await createVersion({ ctx, input: { modelId: id, version: parseInput(VersionCreateSchema, req.body, 'version') } }));
+  });
+  app.get('/api/v1/models/:id/versions', { schema: { tags, summary: 'List versions, newest first' } }, async (req) => ({
+    items: await listVersions({ ctx, input: { modelId: parseInput(idParams, req.params, 'path').id } }),
+  }));
+
+  app.post('/api/v1/models/:id/deployments', { schema: { tags, summary: 'Record a deployment of a version to an environment', body: jsonSchema(DeploymentCreateSchema), response: errors } }, async (req, reply) => {
+    const { id } = parseInput(idParams, req.params, 'path');
+    void reply.status(201).send(await createDeployment({ ctx, input: { modelId: id, deployment: parseInput(DeploymentCreateSchema, req.body, 'deployment') } }));
+  });
+  app.get('/api/v1/models/:id/deployments', { schema: { tags, summary: 'List deployments, newest first', querystring: jsonSchema(envQuery) } }, async (req) => {
+    const { id } = parseInput(idParams, req.params, 'path');
+    const q = parseInput(envQuery, req.query, 'query');
+    return { items: await listDeployments({ ctx, input: { modelId: id, ...(q.environment ? { environment: q.environment } : {}) } }) };
+  });
+  app.patch('/api/v1/models/:id/deployments/:deploymentId', { schema: { tags, summary: 'Finish a deployment or set its outcome', body: jsonSchema(DeploymentPatchSchema), response: errors } }, async (req) => {
+    const { id, deploymentId } = parseInput(deploymentParams, req.params, 'path');
+    return updateDeployment({ ctx, input: { modelId: id, id: deploymentId, patch: parseInput(DeploymentPatchSchema, req.body, 'deployment patch') } });
+  });
+}

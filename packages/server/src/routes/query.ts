@@ -1,0 +1,68 @@
+import { CATALOG, parseMetricQuery, parseTimeBound, VigilError } from '@vigil/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServiceContext } from '../context.ts';
+import { parseInput } from '../http-errors.ts';
+import { getOverview } from '../services/get-overview.ts';
+import { queryMetric } from '../services/query-metric.ts';
+import { errorSchema, seriesResponseSchema } from './openapi.ts';
+
+const timeBound = (now: number, field: string) =>
+  z.string().transform((v, c) => {
+    const t = parseTimeBound(v, now);
+    if (t === null) {
+      c.addIssue({ code: 'custom', message: `${field}: RFC 3339, epoch ms, "now" or "now-<duration>"` });
+      return z.NEVER;
+    }
+    return t;
+  });
+
+const listSchema = (now: number) =>
+  z
+    .object({
+      model: z.string().max(64).optional(),
+      from: timeBound(now, 'from').optional(),
+      to: timeBound(now, 'to').optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).default(100),
+      level: z.enum(['debug', 'info', 'warn', 'error', 'fatal']).optional(),
+      pipeline: z.string().max(200).optional(),
+    })
+    .strict();
+
+export async function queryRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
+  app.get('/api/v1/metrics/catalog', { schema: { tags: ['query'], summary: 'The metric catalogue: names, units, filters, group-by keys' } }, async () => ({ metrics: CATALOG }));
+
+  app.get('/api/v1/query', {
+    schema: {
+      tags: ['query'],
+      summary: 'Time series of one catalogue metric',
+      description: 'Parameters: metric (required), from / to (RFC 3339, epoch ms, now, now-24h; default the last hour), step (30s, 1m, 1h…; default about 120 points), model, version (comma lists), segment.<name>=value, feature, kind, level, label.<name>=value, name and agg (for metric=samples), group_by (comma list). Buckets align to the step on the epoch; a bucket with no data is null.',
+      response: { 200: seriesResponseSchema, 400: errorSchema },
+    },
+  }, async (req) => queryMetric({ ctx, input: parseMetricQuery(req.query as Record<string, string>, ctx.clock.now()) }));
+
+  app.get('/api/v1/overview', { schema: { tags: ['query'], summary: 'Every model with traffic, latency, label coverage and production version over a range (default the last 24 h)' } }, async (req) => {
+    const now = ctx.clock.now();
+    const q = parseInput(z.object({ from: timeBound(now, 'from').default(now - 86_400_000), to: timeBound(now, 'to').default(now) }).strict(), req.query, 'query');
+    if (q.from >= q.to) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'from', message: 'must be before to' }] });
+    return { from: q.from, to: q.to, models: await getOverview({ ctx, input: q }) };
+  });
+
+  const lists: [string, string, (q: z.infer<ReturnType<typeof listSchema>>) => Promise<unknown[]>][] = [
+    ['predictions', 'Stored predictions of one model (model required), newest first', async (q) => {
+      if (!q.model) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'model', message: 'required' }] });
+      if (!(await ctx.registry.get(q.model))) throw new VigilError('not_found', `model "${q.model}" does not exist`);
+      return ctx.stores.events.listPredictions({ ...q, model: q.model });
+    }],
+    ['labels', 'Stored labels, newest first', (q) => ctx.stores.events.listLabels(q)],
+    ['logs', 'Stored log events, newest first', (q) => ctx.stores.events.listLogs(q)],
+    ['pipeline-runs', 'Pipeline run events, newest first', (q) => ctx.stores.events.listPipelineRuns(q)],
+    ['training-runs', 'Training runs, newest first', (q) => ctx.stores.events.listTrainingRuns(q)],
+  ];
+  for (const [path, summary, read] of lists) {
+    app.get(`/api/v1/${path}`, { schema: { tags: ['query'], summary, description: 'Parameters: model, from, to, limit (1-10000, default 100); level for logs; pipeline for pipeline runs.' } }, async (req) => {
+      const q = parseInput(listSchema(ctx.clock.now()), req.query, 'query');
+      return { items: await read(q) };
+    });
+  }
+}

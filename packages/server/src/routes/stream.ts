@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { LiveEvent, ServiceContext } from '../context.ts';
+import { parseInput } from '../http-errors.ts';
+
+const streamQuery = z.object({ model: z.string().max(64).optional(), types: z.string().max(200).optional() }).strict();
+
+/** Server-sent events: ingest, rollup and model changes as they happen, with a heartbeat. */
+export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: { ctx: ServiceContext; heartbeatMs: number }): Promise<void> {
+  app.get('/api/v1/stream', {
+    schema: { tags: ['query'], summary: 'Live updates as server-sent events', description: 'Events: ingest {kind, model, accepted}, rollup {watermark} (new data is queryable), model {action, model}. Filter with model= and types=ingest,rollup.' },
+  }, async (req, reply) => {
+    const q = parseInput(streamQuery, req.query, 'query');
+    const types = q.types ? new Set(q.types.split(',')) : null;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 2000\n: connected\n\n`);
+    let id = 0;
+    const onEvent = (ev: LiveEvent) => {
+      if (types && !types.has(ev.type)) return;
+      if (q.model && 'model' in ev && ev.model !== null && ev.model !== q.model) return;
+      res.write(`id: ${++id}\nevent: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
+    };
+    const unsubscribe = ctx.live.subscribe(onEvent);
+    const beat = setInterval(() => res.write(`: heartbeat ${ctx.clock.now()}\n\n`), heartbeatMs);
+    beat.unref();
+    const stop = () => {
+      clearInterval(beat);
+      unsubscribe();
+    };
+    req.raw.on('close', stop);
+    app.addHook('onClose', async () => {
+      stop();
+      res.end();
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import { sketchQuantile } from '@vigil/core';
+import type { ServiceContext } from '../context.ts';
+import { currentDeployment } from './manage-deployments.ts';
+
+export interface ModelOverview {
+  id: string;
+  name: string;
+  task: string;
+  owner_team: string | null;
+  tags: string[];
+  production_version: string | null;
+  last_deployment: { version: string; environment: string; outcome: string; started_at: string } | null;
+  predictions: number;
+  rate_per_s: number;
+  latency_mean_ms: number | null;
+  latency_p99_ms: number | null;
+  label_coverage: number | null;
+  last_seen: number | null;
+}
+
+/** One row per model over [from, to): traffic, latency, label coverage, what serves production. */
+export async function getOverview({ ctx, input }: { ctx: ServiceContext; input: { from: number; to: number } }): Promise<ModelOverview[]> {
+  const [models, rows] = await Promise.all([ctx.stores.meta.listModels(), ctx.stores.events.overview(input.from, input.to)]);
+  const byModel = new Map(rows.map((r) => [r.model, r]));
+  const seconds = (input.to - input.from) / 1000;
+  return Promise.all(
+    models.map(async (m) => {
+      const r = byModel.get(m.id);
+      const deployments = await ctx.stores.meta.listDeployments(m.id);
+      const last = deployments[0];
+      return {
+        id: m.id,
+        name: m.name,
+        task: m.task,
+        owner_team: m.owner_team,
+        tags: m.tags,
+        production_version: currentDeployment(deployments, 'production')?.version ?? null,
+        last_deployment: last ? { version: last.version, environment: last.environment, outcome: last.outcome, started_at: last.started_at } : null,
+        predictions: r?.count ?? 0,
+        rate_per_s: (r?.count ?? 0) / seconds,
+        latency_mean_ms: r && r.latency_count > 0 ? r.latency_sum / r.latency_count : null,
+        latency_p99_ms: r ? sketchQuantile(r.latency_bins, 0.99) : null,
+        label_coverage: r && r.count > 0 ? r.labelled / r.count : null,
+        last_seen: r?.last_bucket ?? null,
+      };
+    }),
+  );
+}

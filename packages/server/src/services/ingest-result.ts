@@ -1,0 +1,63 @@
+import type { RecordError, Violation, QualityCount } from '@vigil/core';
+import { FEATURE_VIOLATION_KINDS, floorTo } from '@vigil/core';
+
+/** all: every record stored or already present; partial: some refused; none: all refused; unknown_model: all refused for naming no registered model. */
+export type IngestOutcome = 'all' | 'partial' | 'none' | 'unknown_model';
+
+export interface IngestResult {
+  outcome: IngestOutcome;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: RecordError[];
+  errors_truncated: boolean;
+}
+
+/** Gathers refusals while a batch is checked; reports at most `max` records in detail. */
+export class Refusals {
+  readonly errors: RecordError[] = [];
+  count = 0;
+  unknownModel = 0;
+  private readonly quality = new Map<string, QualityCount>();
+
+  constructor(private readonly max: number) {}
+
+  add(index: number, rec: unknown, reasons: Violation[]): void {
+    this.count++;
+    if (reasons.length === 1 && reasons[0]?.kind === 'unknown_model') this.unknownModel++;
+    if (this.errors.length < this.max) {
+      const id = rec !== null && typeof rec === 'object' ? (rec as Record<string, unknown>).id ?? (rec as Record<string, unknown>).prediction_id : undefined;
+      this.errors.push({ index, id: typeof id === 'string' ? id : null, reasons });
+    }
+  }
+
+  /** Counts feature-level violations as data-quality facts for the model and minute. */
+  countQuality(model: string, ts: number, reasons: Violation[]): void {
+    const minute = floorTo(ts, 60_000);
+    for (const r of reasons) {
+      if (!FEATURE_VIOLATION_KINDS.includes(r.kind)) continue;
+      const feature = r.field.startsWith('features.') ? r.field.slice(9) : r.field;
+      const k = `${model}\u0000${minute}\u0000${feature}\u0000${r.kind}`;
+      const q = this.quality.get(k);
+      if (q) q.count++;
+      else this.quality.set(k, { model, minute, feature, kind: r.kind, count: 1 });
+    }
+  }
+
+  qualityCounts(): QualityCount[] {
+    return [...this.quality.values()];
+  }
+
+  result(total: number, accepted: number, duplicates: number): IngestResult {
+    const outcome: IngestOutcome =
+      this.count === 0 ? 'all' : this.count < total ? 'partial' : this.unknownModel === this.count ? 'unknown_model' : 'none';
+    return { outcome, accepted, duplicates, rejected: this.count, errors: this.errors, errors_truncated: this.errors.length < this.count };
+  }
+}
+
+export const unknownModel = (model: unknown): Violation => ({
+  field: 'model',
+  kind: 'unknown_model',
+  expected: 'the id of a registered model (create it with POST /api/v1/models)',
+  got: typeof model === 'string' ? `"${model}"` : String(model),
+});

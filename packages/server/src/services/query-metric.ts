@@ -1,0 +1,60 @@
+import {
+  featureSeries,
+  inferenceSeries,
+  latencySeries,
+  scalarSeries,
+  scoreSeries,
+  type MetricQuery,
+  type Series,
+} from '@vigil/core';
+import type { RollupQuery } from '@vigil/storage';
+import type { ServiceContext } from '../context.ts';
+
+export interface QueryAnswer {
+  metric: string;
+  unit: string;
+  from: number;
+  to: number;
+  step_ms: number;
+  /** `rollup` answers come from pre-aggregated buckets; `raw` from stored events. */
+  source: 'rollup' | 'raw';
+  series: Series[];
+}
+
+/** Answers a catalogue query from the rollups (or raw tables for logs and samples). */
+export async function queryMetric({ ctx, input: q }: { ctx: ServiceContext; input: MetricQuery }): Promise<QueryAnswer> {
+  const events = ctx.stores.events;
+  const rq: RollupQuery = { from: q.from, to: q.to, stepMs: q.stepMs, models: q.models, versions: q.versions, segments: q.segments, groupBy: q.groupBy, filters: q.filters };
+  let series: Series[];
+  let source: QueryAnswer['source'] = 'rollup';
+  switch (q.metric.source) {
+    case 'inference':
+      series = inferenceSeries(q, await events.queryInference(rq));
+      break;
+    case 'latency':
+      series = latencySeries(q, await events.queryBins('latency', rq));
+      break;
+    case 'score':
+      series = scoreSeries(q, await events.queryBins('score', rq));
+      break;
+    case 'feature':
+      series = featureSeries(q, await events.queryFeatures(rq));
+      break;
+    case 'quality':
+      series = scalarSeries(q, (await events.queryQuality(rq)).map((r) => ({ ...r, value: r.count })));
+      break;
+    case 'logs':
+      source = 'raw';
+      series = scalarSeries(q, (await events.queryLogs(rq)).map((r) => ({ ...r, value: r.count })));
+      break;
+    case 'samples': {
+      source = 'raw';
+      const labels = Object.fromEntries(Object.entries(q.filters).filter(([k]) => k.startsWith('label.')).map(([k, v]) => [k.slice(6), v]));
+      const groupBy = q.groupBy.map((g) => g.slice(6));
+      const rows = await events.querySamples({ name: q.name as string, from: q.from, to: q.to, stepMs: q.stepMs, labels, groupBy, agg: q.agg });
+      series = scalarSeries(q, rows.map((r) => ({ ...r, group: Object.fromEntries(Object.entries(r.group).map(([k, v]) => [`label.${k}`, v])) })));
+      break;
+    }
+  }
+  return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source, series };
+}
