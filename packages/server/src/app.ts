@@ -17,6 +17,8 @@ export interface AppOptions {
   adminToken: string;
   bodyLimit: number;
   heartbeatMs?: number;
+  /** True once shutdown began: responses then close their connection so keep-alive cannot hold it open. */
+  isClosing?: () => boolean;
 }
 
 const PUBLIC = new Set(['/api/v1/health']);
@@ -55,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    if (opts.isClosing?.()) reply.header('connection', 'close');
     return payload;
   });
 

@@ -34,7 +34,8 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
     print(`vigil: admin token is in ${admin.file}`);
   }
 
-  const app = await buildApp({ ctx, adminToken: admin.token, bodyLimit: config.VIGIL_BODY_LIMIT });
+  let shuttingDown = false;
+  const app = await buildApp({ ctx, adminToken: admin.token, bodyLimit: config.VIGIL_BODY_LIMIT, isClosing: () => shuttingDown });
   const scheduler = new RollupScheduler(ctx, config.VIGIL_ROLLUP_INTERVAL_MS);
   try {
     await app.listen({ port: config.VIGIL_PORT, host: config.VIGIL_HOST });
@@ -53,6 +54,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      shuttingDown = true;
       log.info('shutting down: finishing in-flight requests');
       await app.close();
       await scheduler.stop();

@@ -1,6 +1,6 @@
 import type { Model, NormalizedLabel, NormalizedLog, NormalizedPipelineRun, NormalizedPrediction, NormalizedTrainingRun } from '@vigil/core';
 import type { ListQuery, OverviewRow } from '@vigil/storage';
-import { featCol, predTable, segCol } from './model-tables.ts';
+import { predTable } from './model-tables.ts';
 import { num, numOrNull } from './sql.ts';
 
 type Row = Record<string, unknown>;
@@ -41,8 +41,6 @@ export async function listPredictions(exec: Exec, model: Model, q: ListQuery): P
     feature_ts: numOrNull(r.feature_ts),
   }));
 }
-void featCol;
-void segCol;
 
 export async function listLabels(exec: Exec, q: ListQuery): Promise<NormalizedLabel[]> {
   const params: (string | number)[] = [];
@@ -57,8 +55,14 @@ export async function listLabels(exec: Exec, q: ListQuery): Promise<NormalizedLa
 export async function listPipelineRuns(exec: Exec, q: ListQuery & { pipeline?: string }): Promise<NormalizedPipelineRun[]> {
   const params: (string | number)[] = [];
   const extra: string[] = [];
-  if (q.model) (extra.push('model = ?'), params.push(q.model));
-  if (q.pipeline) (extra.push('pipeline = ?'), params.push(q.pipeline));
+  if (q.model) {
+    extra.push('model = ?');
+    params.push(q.model);
+  }
+  if (q.pipeline) {
+    extra.push('pipeline = ?');
+    params.push(q.pipeline);
+  }
   const w = range(q, 'started_at', params, extra);
   params.push(q.limit);
   const rows = await exec(`SELECT * EXCLUDE (batch) FROM pipeline_runs ${w} ORDER BY started_at DESC, batch DESC LIMIT ?`, params);
@@ -87,8 +91,14 @@ export async function listTrainingRuns(exec: Exec, q: ListQuery): Promise<Normal
 export async function listLogs(exec: Exec, q: ListQuery & { level?: string }): Promise<NormalizedLog[]> {
   const params: (string | number)[] = [];
   const extra: string[] = [];
-  if (q.model) (extra.push('model = ?'), params.push(q.model));
-  if (q.level) (extra.push('level = ?'), params.push(q.level));
+  if (q.model) {
+    extra.push('model = ?');
+    params.push(q.model);
+  }
+  if (q.level) {
+    extra.push('level = ?');
+    params.push(q.level);
+  }
   const w = range(q, 'ts', params, extra);
   params.push(q.limit);
   const rows = await exec(`SELECT * EXCLUDE (batch) FROM logs ${w} ORDER BY ts DESC LIMIT ?`, params);

@@ -7,6 +7,11 @@ const streamQuery = z.object({ model: z.string().max(64).optional(), types: z.st
 
 /** Server-sent events: ingest, rollup and model changes as they happen, with a heartbeat. */
 export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: { ctx: ServiceContext; heartbeatMs: number }): Promise<void> {
+  const open = new Set<() => void>();
+  // streams never end by themselves: end them before the server waits for connections to close
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
   app.get('/api/v1/stream', {
     schema: { tags: ['query'], summary: 'Live updates as server-sent events', description: 'Events: ingest {kind, model, accepted}, rollup {watermark} (new data is queryable), model {action, model}. Filter with model= and types=ingest,rollup.' },
   }, async (req, reply) => {
@@ -28,11 +33,13 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
     const stop = () => {
       clearInterval(beat);
       unsubscribe();
+      open.delete(end);
     };
-    req.raw.on('close', stop);
-    app.addHook('onClose', async () => {
+    const end = () => {
       stop();
       res.end();
-    });
+    };
+    open.add(end);
+    req.raw.on('close', stop);
   });
 }
