@@ -52,8 +52,18 @@ program
     }
     const server = await startServer(config, { print });
     const abort = new AbortController();
-    closeOnSignals({ ...server, close: async () => (abort.abort(), server.close()) }, config.VIGIL_SHUTDOWN_TIMEOUT_MS, print);
-    await runDemo({ ...envOpts, ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.backfillHours !== undefined ? { backfillHours: opts.backfillHours } : {}), url: server.url, token: server.adminToken, signal: abort.signal, log: print });
+    const demo = runDemo({
+      ...envOpts,
+      ...(opts.rate ? { rate: opts.rate } : {}),
+      ...(opts.backfillHours !== undefined ? { backfillHours: opts.backfillHours } : {}),
+      url: server.url,
+      token: server.adminToken,
+      signal: abort.signal,
+      log: print,
+    });
+    // on Ctrl-C the demo stops and flushes first, then the server drains and closes
+    closeOnSignals({ ...server, close: async () => (abort.abort(), await demo.catch(() => undefined), server.close()) }, config.VIGIL_SHUTDOWN_TIMEOUT_MS, print);
+    await demo.catch((e: unknown) => print(`vigil: demo stopped: ${(e as Error).message}`));
   });
 
 const rollups = program.command('rollups').description('manage derived rollups');

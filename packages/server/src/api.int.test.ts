@@ -32,7 +32,7 @@ describe('registry, query, auth and stream over HTTP', () => {
   });
 
   test('model registry: create, conflict, validation errors name fields, patch versions the schema', async () => {
-    const created = await s.call('POST', '/api/v1/models', fraudModel);
+    const created = await s.call('POST', '/api/v1/models', fraudModel, { gzip: true });
     assert.equal(created.status, 201);
     assert.equal(created.body.schema_version, 1);
     assert.equal((await s.call('POST', '/api/v1/models', fraudModel)).status, 409);

@@ -1,3 +1,5 @@
+import { createGunzip } from 'node:zlib';
+import { VigilError } from '@vigil/core';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -59,6 +61,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
     if (opts.isClosing?.()) reply.header('connection', 'close');
     return payload;
+  });
+
+  // gzip bodies are accepted on every route; limits apply to the decompressed bytes
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const enc = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (enc === 'identity') return payload;
+    if (enc !== 'gzip') throw new VigilError('unsupported_media_type', `Content-Encoding ${enc} is not supported`, { hint: 'send gzip or an uncompressed body' });
+    // a corrupt stream fails with a zlib Z_* code, answered 400 by the error handler
+    delete req.headers['content-length'];
+    return payload.pipe(createGunzip());
   });
 
   app.setErrorHandler(makeErrorHandler(ctx.log, opts.bodyLimit));

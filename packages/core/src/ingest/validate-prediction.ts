@@ -159,38 +159,53 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
     const latency = finiteOrNull(r.latency_ms, 'latency_ms', out, { min: 0, expected: 'non-negative number of milliseconds' });
     const batchSize = finiteOrNull(r.batch_size, 'batch_size', out, { min: 1, integer: true, expected: 'positive integer' });
 
-    const segment: Record<string, string> = {};
+    let segment: Record<string, string> = {};
     if (r.segment !== undefined && r.segment !== null) {
       if (typeof r.segment !== 'object' || Array.isArray(r.segment)) {
         out.push({ field: 'segment', kind: 'invalid_field', expected: 'object of segment → value', got: describeValue(r.segment) });
       } else {
         const seg = r.segment as Record<string, unknown>;
+        let copy = false;
         for (const k in seg) {
           const v = seg[k];
           if (!segments.has(k)) out.push({ field: `segment.${k}`, kind: 'unknown_segment', expected: segments.size ? `one of ${[...segments].join(', ')}` : 'no segments (declare them in the model schema)', got: describeValue(v) });
-          else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') segment[k] = String(v);
-          else if (v !== null) out.push({ field: `segment.${k}`, kind: 'invalid_field', expected: 'string, number or boolean', got: describeValue(v) });
+          else if (typeof v === 'number' || typeof v === 'boolean' || v === null) copy = true;
+          else if (typeof v !== 'string') out.push({ field: `segment.${k}`, kind: 'invalid_field', expected: 'string, number or boolean', got: describeValue(v) });
         }
+        if (!copy) segment = seg as Record<string, string>;
+        else for (const k in seg) if (seg[k] !== null && seg[k] !== undefined) segment[k] = String(seg[k]);
       }
     }
 
-    const feats: Record<string, number | string | boolean | null> = {};
+    // The parsed input object is reused as the normalised one unless a value must change
+    // (a categorical sent as a number, an omitted nullable feature): most batches copy nothing.
+    let feats: Record<string, number | string | boolean | null> = {};
     const fin = r.features;
     if (typeof fin !== 'object' || fin === null || Array.isArray(fin)) {
       out.push({ field: 'features', kind: fin === undefined ? 'missing_field' : 'invalid_field', expected: 'object of feature → value', got: describeValue(fin) });
     } else {
       const fr = fin as Record<string, unknown>;
+      let matched = 0;
+      let changed: Record<string, number | string | boolean | null> | null = null;
       for (const k in fr) {
         const f = features.get(k);
-        if (f === undefined) out.push({ field: `features.${k}`, kind: 'unknown_feature', expected: 'a feature declared in the model schema', got: describeValue(fr[k]) });
-        else feats[k] = checkFeature(k, fr[k], f, out);
+        if (f === undefined) {
+          out.push({ field: `features.${k}`, kind: 'unknown_feature', expected: 'a feature declared in the model schema', got: describeValue(fr[k]) });
+          continue;
+        }
+        matched++;
+        const v = fr[k];
+        const nv = checkFeature(k, v, f, out);
+        if (nv !== v) (changed ??= {})[k] = nv;
       }
-      for (const [name, f] of features) {
-        if (!(name in fr)) {
-          if (f.spec.nullable) feats[name] = null;
+      if (matched < features.size) {
+        for (const [name, f] of features) {
+          if (name in fr) continue;
+          if (f.spec.nullable) (changed ??= {})[name] = null;
           else out.push({ field: `features.${name}`, kind: 'missing_feature', expected: f.spec.type, got: 'nothing' });
         }
       }
+      feats = changed === null ? (fr as Record<string, number | string | boolean | null>) : { ...(fr as Record<string, number | string | boolean | null>), ...changed };
     }
 
     if (out.length > 0) return { ok: false, violations: out };

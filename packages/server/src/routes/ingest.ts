@@ -1,4 +1,3 @@
-import { createGunzip } from 'node:zlib';
 import { VigilError } from '@vigil/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServiceContext } from '../context.ts';
@@ -36,16 +35,6 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
   const { ctx } = opts;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(BODY_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-  app.addHook('preParsing', async (req, _reply, payload) => {
-    const enc = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (enc === 'identity') return payload;
-    if (enc !== 'gzip') throw new VigilError('unsupported_media_type', `Content-Encoding ${enc} is not supported`, { hint: 'send gzip or an uncompressed body' });
-    // a corrupt stream fails with a zlib Z_* code, answered 400 by the error handler
-    const gunzip = createGunzip();
-    delete req.headers['content-length'];
-    return payload.pipe(gunzip);
-  });
 
   const bodyOf = (body: unknown, contentType: string | undefined) => {
     if (!Buffer.isBuffer(body) || body.length === 0) {

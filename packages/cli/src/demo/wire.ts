@@ -1,0 +1,114 @@
+/**
+ * The record shapes the demo sends, as on the wire. Declared here (not imported from the SDK) so
+ * the pure generators and their tests stand alone; they are structurally what `@vigil/sdk` takes.
+ */
+
+export type FeatureValue = number | string | boolean | null;
+
+export interface Prediction {
+  id: string;
+  model: string;
+  version: string;
+  ts: string;
+  features: Record<string, FeatureValue>;
+  prediction: string | number | boolean;
+  score?: number;
+  scores?: Record<string, number>;
+  latency_ms?: number;
+  batch_size?: number;
+  segment?: Record<string, string>;
+  feature_ts?: string;
+}
+
+export interface Label {
+  prediction_id: string;
+  model: string;
+  label: string | number | boolean;
+  ts: string;
+}
+
+export interface MetricSample {
+  name: string;
+  labels?: Record<string, string>;
+  ts: string;
+  value: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogEvent {
+  id?: string;
+  ts: string;
+  model?: string;
+  level: LogLevel;
+  message: string;
+  error_class?: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface PipelineRun {
+  pipeline: string;
+  run_id: string;
+  stage: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  started_at: string;
+  ended_at?: string;
+  model?: string;
+  rows_in?: number;
+  rows_out?: number;
+  bytes?: number;
+  quality?: Record<string, unknown>;
+  schema_checks?: Record<string, unknown>;
+}
+
+export interface TrainingRun {
+  run_id: string;
+  model: string;
+  version?: string;
+  status: 'running' | 'succeeded' | 'failed';
+  started_at: string;
+  ended_at?: string;
+  params?: Record<string, unknown>;
+  metrics?: Record<string, [number, number][]>;
+  dataset_sizes?: Record<string, number>;
+}
+
+export interface FeatureSpec {
+  name: string;
+  type: 'numeric' | 'categorical' | 'boolean' | 'text';
+  nullable?: boolean;
+  min?: number;
+  max?: number;
+  categories?: string[];
+  description?: string;
+}
+
+export interface ModelSpec {
+  id: string;
+  name: string;
+  task: 'binary' | 'multiclass' | 'regression';
+  owner_team?: string;
+  tags?: string[];
+  description?: string;
+  schema: { features: FeatureSpec[]; segments?: string[]; classes?: string[] };
+}
+
+export interface VersionSpec {
+  version: string;
+  source?: string;
+  description?: string;
+  validation_metrics?: Record<string, number>;
+}
+
+export type DeploymentOutcome = 'in_progress' | 'succeeded' | 'failed' | 'rolled_back';
+
+export interface DeploymentSpec {
+  version: string;
+  environment: string;
+  started_at: string;
+  ended_at?: string | null;
+  outcome: DeploymentOutcome;
+  notes?: string;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
