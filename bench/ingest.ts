@@ -53,7 +53,7 @@ async function main() {
   const parseRate = parsed / ((performance.now() - t) / 1000);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-ingest-'));
-  const { child, url } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb' });
+  const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
   const created = await post(`${url}/api/v1/models`, TOKEN, Buffer.from(JSON.stringify({ id: 'bench', name: 'bench', task: 'binary', schema: { features: FEATURES, segments: ['region'] } })));
   if (created.status !== 201) throw new Error(`model create failed: ${created.text}`);
 
@@ -86,6 +86,7 @@ async function main() {
   console.log(`server peak RSS while ingesting: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(`target: >= 100,000 predictions/s — ${rate >= 100_000 ? 'MET' : 'MISSED'}; RSS < 500 MB — ${peakRss < 500e6 ? 'MET' : 'MISSED'}`);
   if (accepted !== N) console.log(`WARNING: accepted ${accepted} of ${N}`);
+  if (process.env.VIGIL_TRACE_WRITES) fs.writeFileSync('/tmp/trace.txt', output());
   child.kill('SIGTERM');
   await exited(child);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -8,3 +8,4 @@ export * from './stats/ddsketch.ts';
 export * from './query/catalog.ts';
 export * from './query/query.ts';
 export * from './query/series.ts';
+export * from './schemas/schema-evolution.ts';

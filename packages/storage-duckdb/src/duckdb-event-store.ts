@@ -69,7 +69,7 @@ export class DuckDbEventStore implements EventStore {
   async init(): Promise<void> {
     fs.mkdirSync(this.opts.spoolDir, { recursive: true, mode: 0o700 });
     for (const f of fs.readdirSync(this.opts.spoolDir)) fs.rmSync(path.join(this.opts.spoolDir, f), { force: true });
-    const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '512MB' };
+    const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '192MB' };
     if (this.opts.file !== ':memory:') config.temp_directory = path.join(path.dirname(this.opts.file), 'duckdb-tmp');
     this.instance = await DuckDBInstance.create(this.opts.file, config);
     this.writer = await this.instance.connect();

@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { parseTimestamp, VigilError } from '@vigil/core';
+import { findFeatureTypeChange, parseTimestamp, VigilError } from '@vigil/core';
 import type {
-  Deployment, DeploymentCreate, DeploymentPatch, FeatureType, Model, ModelCreate, ModelPatch,
+  Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
   ModelSchemaSpec, ModelSchemaVersion, ModelVersion, VersionCreate,
 } from '@vigil/core';
 import type { MetaStore, ModelFilter } from '@vigil/storage';
@@ -25,24 +25,6 @@ export function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v,
   );
-}
-
-/**
- * Finds a feature of `next` that any earlier schema declared with another type. Events are
- * stored in typed columns that outlive a feature's removal, so re-adding a name with a new
- * type would break stored history just as an in-place change would.
- */
-export function findFeatureTypeChange(
-  history: readonly ModelSchemaSpec[],
-  next: ModelSchemaSpec,
-): { name: string; from: FeatureType; to: FeatureType } | null {
-  const known = new Map<string, FeatureType>();
-  for (const schema of history) for (const f of schema.features) if (!known.has(f.name)) known.set(f.name, f.type);
-  for (const f of next.features) {
-    const from = known.get(f.name);
-    if (from !== undefined && from !== f.type) return { name: f.name, from, to: f.type };
-  }
-  return null;
 }
 
 // Rows are the domain shapes with their JSON columns still as text.
