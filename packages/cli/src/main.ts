@@ -73,7 +73,7 @@ rollups
   .action(async () => {
     const config = configOrExit();
     const { events, meta } = await openEmbeddedStores(config).catch((e: Error) => {
-      process.stderr.write(`vigil: cannot open the data directory ${config.VIGIL_DATA_DIR}: ${e.message}\nIs a server running on it? Stop it first.\n`);
+      process.stderr.write(`vigil: ${e.message}\n`);
       process.exit(1);
     });
     for (const m of await meta.listModels()) await events.applyModel(m);

@@ -42,6 +42,9 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
   } catch (e) {
     await events.close();
     await meta.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${config.VIGIL_PORT} on ${config.VIGIL_HOST} is already in use: stop what holds it, or set VIGIL_PORT to another port`);
+    if (code === 'EADDRNOTAVAIL') throw new Error(`VIGIL_HOST=${config.VIGIL_HOST} is not an address of this machine`);
     throw e;
   }
   scheduler.start();

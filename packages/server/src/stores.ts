@@ -10,7 +10,11 @@ export async function openEmbeddedStores(config: Config): Promise<{ events: Even
   const dataDir = path.resolve(config.VIGIL_DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const meta = new SqliteMetaStore(path.join(dataDir, 'meta.sqlite'));
-  await meta.init();
+  try {
+    await meta.init();
+  } catch (e) {
+    throw new Error(`cannot open ${path.join(dataDir, 'meta.sqlite')}: ${(e as Error).message}`);
+  }
   const events = new DuckDbEventStore({
     file: path.join(dataDir, 'events.duckdb'),
     spoolDir: path.join(dataDir, 'spool'),
@@ -21,7 +25,9 @@ export async function openEmbeddedStores(config: Config): Promise<{ events: Even
     await events.init();
   } catch (e) {
     await meta.close();
-    throw e;
+    const msg = (e as Error).message;
+    const hint = /lock/i.test(msg) ? ' — is another Vigil process using this data directory? Stop it, or set VIGIL_DATA_DIR to another folder.' : '';
+    throw new Error(`cannot open ${path.join(dataDir, 'events.duckdb')}: ${msg}${hint}`);
   }
   return { events, meta, dataDir };
 }

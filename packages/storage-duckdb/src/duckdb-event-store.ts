@@ -208,12 +208,18 @@ export class DuckDbEventStore implements EventStore {
     let rows = 0;
     if (hi > lo) {
       for (const model of this.models.values()) {
-        const probe = await this.rowsOn(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?`, [lo, hi]);
-        const labels = await this.rowsOn(conn, 'SELECT count(*) AS n FROM labels WHERE model = ? AND batch > ? AND batch <= ?', [model.id, lo, hi]);
-        const n = num(probe[0]?.n);
-        if (n === 0 && num(labels[0]?.n) === 0) continue;
+        const [probe] = await this.rowsOn(
+          conn,
+          `SELECT (SELECT count(*) FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?) AS n,
+                  EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch > ? AND batch <= ?) AS new_labels,
+                  EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch <= ?) AS old_labels`,
+          [lo, hi, model.id, lo, hi, model.id, lo],
+        );
+        const n = num(probe?.n);
+        const newLabels = probe?.new_labels === true;
+        if (n === 0 && !newLabels) continue;
         rows += n;
-        for (const sql of foldModelSql(model, lo, hi)) await conn.run(sql);
+        for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
       }
       await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'watermark'`);
       this.watermark = hi;
@@ -234,7 +240,7 @@ export class DuckDbEventStore implements EventStore {
       let rows = 0;
       const hi = this.q().lastBatch;
       for (const [i, model] of models.entries()) {
-        for (const sql of foldModelSql(model, 0, hi)) await conn.run(sql);
+        for (const sql of foldModelSql(model, 0, hi, { newLabels: true, oldLabels: false })) await conn.run(sql);
         rows += num((await this.rowsOn(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);
         onProgress?.(i + 1, models.length);
       }

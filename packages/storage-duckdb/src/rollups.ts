@@ -1,5 +1,5 @@
 import { binSql, scoreBinSql, type Model } from '@vigil/core';
-import { featCol, predTable, segKeySql } from './model-tables.ts';
+import { featCol, predTable, segCol, segKeySql } from './model-tables.ts';
 import { lit } from './sql.ts';
 
 const MINUTE = 60_000;
@@ -9,53 +9,79 @@ export const RESOLUTIONS = [
   { suffix: 'h', ms: HOUR },
 ] as const;
 
+export interface FoldNeeds {
+  /** Labels arrived in (lo, hi] for this model. */
+  newLabels: boolean;
+  /** Labels arrived at or before lo for this model. */
+  oldLabels: boolean;
+}
+
 /**
  * SQL that folds one model's ingest batches in (lo, hi] into the rollups. Rollup rows are
  * partial aggregates: a key may have several rows (one per fold) and readers SUM them;
- * compaction merges them later. Everything here is a pure function of the model.
+ * compaction merges them later. Minute aggregates are computed once from the raw rows (grouped
+ * by the raw segment columns; the JSON segment key is built per group, not per row) and hour
+ * aggregates are summed from them. Everything here is a pure function of its inputs.
  */
-export function foldModelSql(model: Model, lo: number, hi: number): string[] {
+export function foldModelSql(model: Model, lo: number, hi: number, needs: FoldNeeds = { newLabels: true, oldLabels: true }): string[] {
   const t = predTable(model.id);
   const m = lit(model.id);
+  const segCols = [...model.schema.segments].sort().map(segCol);
+  const segSel = segCols.length ? `${segCols.join(', ')}, ` : '';
   const seg = segKeySql(model);
-  const inc = `(SELECT *, ${seg} AS seg FROM ${t} WHERE batch > ${lo} AND batch <= ${hi})`;
-  const out: string[] = [];
-  for (const r of RESOLUTIONS) {
-    const bucket = `(ts // ${r.ms}) * ${r.ms}`;
-    out.push(`INSERT INTO ru_inf_${r.suffix}
-      SELECT ${m}, version, seg, ${bucket} AS bucket, count(*), count(latency_ms), coalesce(sum(latency_ms), 0), count(batch_size), coalesce(sum(batch_size), 0),
-             count(score), coalesce(sum(score), 0), 0, ${hi}
-      FROM ${inc} GROUP BY ALL`);
-    out.push(`INSERT INTO ru_bins_${r.suffix}
-      SELECT 'latency', ${m}, version, seg, ${bucket} AS bucket, ${binSql('latency_ms')} AS bin, count(*), ${hi}
-      FROM ${inc} WHERE latency_ms IS NOT NULL GROUP BY ALL`);
-    out.push(`INSERT INTO ru_bins_${r.suffix}
-      SELECT 'score', ${m}, version, seg, ${bucket} AS bucket, ${scoreBinSql('score')} AS bin, count(*), ${hi}
-      FROM ${inc} WHERE score IS NOT NULL GROUP BY ALL`);
-    // A prediction counts as labelled in the fold where the later of (its batch, its first
-    // label's batch) lands, so labels that come before or after the prediction count once.
-    const labelledCols = `${m}, p.version, ${segKeySql(model, 'p.')}, (p.ts // ${r.ms}) * ${r.ms} AS bucket, 0, 0, 0, 0, 0, 0, 0, count(*), ${hi}`;
-    out.push(`INSERT INTO ru_inf_${r.suffix}
-      SELECT ${labelledCols}
+  const range = `batch > ${lo} AND batch <= ${hi}`;
+  const minute = `(ts // ${MINUTE}) * ${MINUTE}`;
+  const hourOf = (c: string) => `(${c} // ${HOUR}) * ${HOUR}`;
+  const out: string[] = [
+    `CREATE OR REPLACE TEMP TABLE fold_inf AS
+      SELECT version, ${segSel}${minute} AS bucket, count(*) AS count, count(latency_ms) AS latency_count, coalesce(sum(latency_ms), 0) AS latency_sum,
+             count(batch_size) AS batch_count, coalesce(sum(batch_size), 0) AS batch_sum, count(score) AS score_count, coalesce(sum(score), 0) AS score_sum
+      FROM ${t} WHERE ${range} GROUP BY ALL`,
+    `INSERT INTO ru_inf_m SELECT ${m}, version, ${seg}, bucket, count, latency_count, latency_sum, batch_count, batch_sum, score_count, score_sum, 0, ${hi} FROM fold_inf`,
+    `INSERT INTO ru_inf_h SELECT ${m}, version, ${seg}, ${hourOf('bucket')}, sum(count), sum(latency_count), sum(latency_sum), sum(batch_count), sum(batch_sum), sum(score_count), sum(score_sum), 0, ${hi}
+      FROM fold_inf GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE fold_bins AS
+      SELECT 'latency' AS kind, version, ${segSel}${minute} AS bucket, ${binSql('latency_ms')} AS bin, count(*) AS count FROM ${t} WHERE ${range} AND latency_ms IS NOT NULL GROUP BY ALL
+      UNION ALL
+      SELECT 'score', version, ${segSel}${minute}, ${scoreBinSql('score')}, count(*) FROM ${t} WHERE ${range} AND score IS NOT NULL GROUP BY ALL`,
+    `INSERT INTO ru_bins_m SELECT kind, ${m}, version, ${seg}, bucket, bin, count, ${hi} FROM fold_bins`,
+    `INSERT INTO ru_bins_h SELECT kind, ${m}, version, ${seg}, ${hourOf('bucket')}, bin, sum(count), ${hi} FROM fold_bins GROUP BY ALL`,
+    'DROP TABLE fold_inf',
+    'DROP TABLE fold_bins',
+  ];
+  // A prediction counts as labelled in the fold where the later of (its batch, its first
+  // label's batch) lands, so labels that come before or after the prediction count once.
+  const labelled: string[] = [];
+  if (needs.newLabels) {
+    labelled.push(`SELECT p.version, ${segCols.map((c) => `p.${c}`).join(', ')}${segCols.length ? ', ' : ''}(p.ts // ${MINUTE}) * ${MINUTE} AS bucket, count(*) AS n
       FROM ${t} p JOIN (SELECT DISTINCT prediction_id FROM labels l WHERE model = ${m} AND batch > ${lo} AND batch <= ${hi}
         AND NOT EXISTS (SELECT 1 FROM labels o WHERE o.model = ${m} AND o.prediction_id = l.prediction_id AND o.batch <= ${lo})) nl
         ON nl.prediction_id = p.id
       WHERE p.batch <= ${hi} GROUP BY ALL`);
-    out.push(`INSERT INTO ru_inf_${r.suffix}
-      SELECT ${labelledCols}
+  }
+  if (needs.oldLabels) {
+    labelled.push(`SELECT p.version, ${segCols.map((c) => `p.${c}`).join(', ')}${segCols.length ? ', ' : ''}(p.ts // ${MINUTE}) * ${MINUTE} AS bucket, count(*) AS n
       FROM ${t} p SEMI JOIN (SELECT prediction_id FROM labels WHERE model = ${m} AND batch <= ${lo}) ol ON ol.prediction_id = p.id
-      WHERE p.batch > ${lo} AND p.batch <= ${hi} GROUP BY ALL`);
+      WHERE p.${range.replace(' AND ', ' AND p.')} GROUP BY ALL`);
+  }
+  if (labelled.length) {
+    out.push(
+      `CREATE OR REPLACE TEMP TABLE fold_lab AS ${labelled.join(' UNION ALL ')}`,
+      `INSERT INTO ru_inf_m SELECT ${m}, version, ${seg}, bucket, 0, 0, 0, 0, 0, 0, 0, n, ${hi} FROM fold_lab`,
+      `INSERT INTO ru_inf_h SELECT ${m}, version, ${seg}, ${hourOf('bucket')}, 0, 0, 0, 0, 0, 0, 0, sum(n), ${hi} FROM fold_lab GROUP BY ALL`,
+      'DROP TABLE fold_lab',
+    );
   }
   const feats = model.schema.features;
   if (feats.length) {
     const parts = feats.map((f) => {
       const c = featCol(f.name);
       const numeric = f.type === 'numeric' ? c : f.type === 'boolean' ? `CAST(${c} AS DOUBLE)` : null;
-      return `SELECT version, seg, (ts // ${HOUR}) * ${HOUR} AS bucket, ${lit(f.name)} AS feature, count(*) AS n, count(*) - count(${c}) AS nulls,
-        ${numeric ? `count(${numeric}), sum(${numeric}), min(${numeric}), max(${numeric})` : '0, NULL::DOUBLE, NULL::DOUBLE, NULL::DOUBLE'}
-        FROM inc GROUP BY ALL`;
+      return `SELECT version, ${segSel}${hourOf('ts')} AS bucket, ${lit(f.name)} AS feature, count(*) AS n, count(*) - count(${c}) AS nulls,
+        ${numeric ? `count(${numeric}) AS num_count, sum(${numeric}) AS sum, min(${numeric}) AS min, max(${numeric}) AS max` : '0 AS num_count, NULL::DOUBLE AS sum, NULL::DOUBLE AS min, NULL::DOUBLE AS max'}
+        FROM ${t} WHERE ${range} GROUP BY ALL`;
     });
-    out.push(`INSERT INTO ru_feat_h WITH inc AS MATERIALIZED ${inc} SELECT ${m}, *, ${hi} FROM (${parts.join(' UNION ALL ')})`);
+    out.push(`INSERT INTO ru_feat_h SELECT ${m}, version, ${seg}, bucket, feature, n, nulls, num_count, sum, min, max, ${hi} FROM (${parts.join(' UNION ALL ')})`);
   }
   return out;
 }
