@@ -23,7 +23,8 @@ export interface AppOptions {
   isClosing?: () => boolean;
 }
 
-const PUBLIC = new Set(['/api/v1/health']);
+/** Routes that answer without a token: liveness, the landing page and the API description (no data). */
+const PUBLIC = new Set(['/api/v1/health', '/']);
 
 /** Builds the HTTP app around a service context. No store is chosen here. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -46,8 +47,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const check = makeTokenCheck(opts.adminToken);
   app.addHook('onRequest', async (req, reply) => {
-    const url = req.url.split('?')[0] ?? '';
-    if (!url.startsWith('/api/') || PUBLIC.has(url) || url === '/api/docs' || url.startsWith('/api/docs/')) return;
+    // Decide on the route that matched, never on the raw URL: the router decodes paths
+    // (/%61pi/… reaches /api/…), so a string test on req.url could be bypassed.
+    const route = req.routeOptions.url;
+    if (route !== undefined && (PUBLIC.has(route) || route === '/api/docs' || route.startsWith('/api/docs/'))) return;
     const r = check(req.headers.authorization);
     if (r !== 'ok') {
       void reply
