@@ -129,3 +129,42 @@ describe('registry, query, auth and stream over HTTP', () => {
     assert.match(r.body.error.hint, /api\/docs/);
   });
 });
+
+describe('auth cannot be bypassed by spelling the path differently', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.stop());
+
+  for (const path of ['/%61pi/v1/models', '/api/v1/%6dodels', '/api//v1/models', '/API/v1/models', '/api/v1/models/', '/api/v1/health/../models', '/nothing']) {
+    test(`GET ${path} without a token is refused`, async () => {
+      const r = await s.call('GET', path, undefined, { token: null });
+      assert.equal(r.status, 401, `${path} answered ${r.status}`);
+    });
+  }
+  test('POST /%61pi/v1/models without a token creates nothing', async () => {
+    const r = await s.call('POST', '/%61pi/v1/models', fraudModel, { token: null });
+    assert.equal(r.status, 401);
+    assert.equal((await s.call('GET', '/api/v1/models')).body.items.length, 0);
+  });
+});
+
+describe('answers stay bounded', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+    await s.call('POST', '/api/v1/models', fraudModel);
+  });
+  after(() => s.stop());
+
+  test('a group-by that would make more than 1000 series is refused with a hint', async () => {
+    await s.call('POST', '/api/v1/predictions', Array.from({ length: 1001 }, (_, i) => prediction(i, { segment: { region: `r${i}` } })));
+    await s.server.ctx.stores.events.rollupStep();
+    const r = await s.call('GET', `/api/v1/query?metric=predictions.count&model=fraud&from=${T}&to=${T + 3_600_000}&step=1h&group_by=segment.region`);
+    assert.equal(r.status, 400);
+    assert.match(r.body.error.message, /1001 series/);
+    const ok = await s.call('GET', `/api/v1/query?metric=predictions.count&model=fraud&from=${T}&to=${T + 3_600_000}&step=1h&group_by=version`);
+    assert.equal(ok.status, 200);
+  });
+});

@@ -23,7 +23,7 @@ test('parses sizes and numbers', () => {
 const bad: [Record<string, string>, RegExp][] = [
   [{ VIGIL_PORT: 'eighty' }, /VIGIL_PORT="eighty": must be a number/],
   [{ VIGIL_PORT: '70000' }, /VIGIL_PORT="70000": must be at most 65535/],
-  [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN=.*at least 16/],
+  [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN=\(hidden\): must be at least 16/],
   [{ VIGIL_BODY_LIMIT: 'lots' }, /VIGIL_BODY_LIMIT="lots": must be a size/],
   [{ VIGIL_LOG_LEVEL: 'loud' }, /VIGIL_LOG_LEVEL/],
 ];
@@ -45,4 +45,8 @@ test('config file values apply, environment wins, unknown keys are refused', () 
   fs.writeFileSync(f, '{nope');
   assert.throws(() => loadConfig({ VIGIL_CONFIG_FILE: f }), /not a JSON object/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('a rejected secret is never echoed', () => {
+  assert.throws(() => loadConfig({ VIGIL_ADMIN_TOKEN: 'hunter2' }), (e: unknown) => e instanceof ConfigError && !e.message.includes('hunter2'));
 });

@@ -35,6 +35,8 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+const SECRETS = new Set(['VIGIL_ADMIN_TOKEN']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -66,7 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const fromEnv = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('VIGIL_') && v !== undefined && v !== ''));
   const r = ConfigSchema.safeParse({ ...fileValues, ...fromEnv });
   if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(({ ...fileValues, ...fromEnv } as Record<string, unknown>)[String(i.path[0])] ?? '')}: ${i.message}`));
+    const given = { ...fileValues, ...fromEnv } as Record<string, unknown>;
+    // a secret is never echoed, not even a wrong one
+    const shown = (k: string) => (SECRETS.has(k) ? '(hidden)' : JSON.stringify(given[k] ?? ''));
+    throw new ConfigError(r.error.issues.map((i) => `${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`));
   }
   return r.data;
 }

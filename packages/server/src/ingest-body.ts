@@ -10,6 +10,7 @@ export function formatOf(contentType: string | undefined): BodyFormat {
 /**
  * Turns an ingestion body into records. JSON: an array of records (or one record).
  * NDJSON: one record per line, blank lines ignored. A malformed body names the line.
+ * A single object comes back as a one-record array marked `single` (its bytes are no array).
  */
 export function parseRecords(buf: Buffer, format: BodyFormat): unknown[] {
   const text = buf.toString('utf8');
@@ -21,7 +22,7 @@ export function parseRecords(buf: Buffer, format: BodyFormat): unknown[] {
       throw new VigilError('bad_request', `body is not valid JSON: ${(e as Error).message}`, { hint: 'send a JSON array of records, or NDJSON with Content-Type: application/x-ndjson' });
     }
     if (Array.isArray(v)) return v;
-    if (v !== null && typeof v === 'object') return [v];
+    if (v !== null && typeof v === 'object') return Object.assign([v], { single: true });
     throw new VigilError('bad_request', 'body must be a JSON array of records (or a single record object)', { hint: 'wrap the records in [ ]' });
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');

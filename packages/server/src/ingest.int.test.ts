@@ -145,3 +145,61 @@ describe('ingestion over HTTP', () => {
     assert.ok(errs.body.series[0].points.some((p: [number, number | null]) => p[1] === 1));
   });
 });
+
+describe('inputs that once caused 500s are answered precisely and store the same either way', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+    await s.call('POST', '/api/v1/models', { ...fraudModel, schema: { ...fraudModel.schema, features: [...fraudModel.schema.features, { name: 'plan', type: 'categorical', nullable: true, categories: ['1', '2'] }] } });
+  });
+  after(() => s.stop());
+
+  test('a single JSON object is one record', async () => {
+    const r = await s.call('POST', '/api/v1/predictions', prediction(1));
+    assert.equal(r.status, 200);
+    assert.equal(r.body.accepted, 1);
+  });
+
+  const refused: [string, Record<string, unknown>, string][] = [
+    ['an impossible date', { ts: '2026-02-30T00:00:00Z' }, 'ts'],
+    ['a batch size past 32 bits', { batch_size: 3_000_000_000 }, 'batch_size'],
+    ['a time far in the future', { ts: 1e20 }, 'ts'],
+  ];
+  for (const [name, over, field] of refused) {
+    test(`${name} is refused with a reason, alone or next to valid records`, async () => {
+      const alone = await s.call('POST', '/api/v1/predictions', [prediction(100 + name.length, over)]);
+      assert.equal(alone.status, 400);
+      assert.equal(alone.body.errors[0].reasons[0].field, field);
+      const mixed = await s.call('POST', '/api/v1/predictions', [prediction(200 + name.length), prediction(300 + name.length, { ...over, features: { amount: -1, country: 'DE', is_new: null, note: null } })]);
+      assert.equal(mixed.status, 207);
+      assert.equal(mixed.body.accepted, 1);
+    });
+  }
+
+  test('a category or class sent as 1.0 is stored as "1" on the bulk path and on the checked path', async () => {
+    const base = (id: string) => ({ ...prediction(0), id, prediction: 1.0, features: { ...(prediction(0).features as object), plan: 1.0 } });
+    const wire = `[${JSON.stringify(base('c1')).replace('"plan":1', '"plan":1.0').replace('"prediction":1', '"prediction":1.0')}]`;
+    assert.match(wire, /"plan":1\.0/);
+    assert.equal((await s.call('POST', '/api/v1/predictions', undefined, { raw: wire })).status, 200);
+    const mixed = await s.call('POST', '/api/v1/predictions', [base('c2'), { ...base('c3'), version: undefined }]);
+    assert.equal(mixed.status, 207);
+    const items = (await s.call('GET', '/api/v1/predictions?model=fraud&limit=100')).body.items;
+    for (const id of ['c1', 'c2']) {
+      const p = items.find((x: { id: string }) => x.id === id);
+      assert.deepEqual([p.prediction, p.features.plan], ['1', '1'], id);
+    }
+  });
+
+  test('feature names that differ only in case are refused at registration', async () => {
+    const r = await s.call('POST', '/api/v1/models', { id: 'cased', name: 'c', task: 'binary', schema: { features: [{ name: 'Age', type: 'numeric' }, { name: 'age', type: 'numeric' }] } });
+    assert.equal(r.status, 400);
+    assert.match(JSON.stringify(r.body.error.details), /age/);
+  });
+
+  test('one record with thousands of unknown features gets a bounded answer', async () => {
+    const features = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`x${i}`, i]));
+    const r = await s.call('POST', '/api/v1/predictions', [prediction(999, { features })]);
+    assert.equal(r.status, 400);
+    assert.ok(r.body.errors[0].reasons.length <= 101);
+  });
+});

@@ -9,7 +9,6 @@ import type {
   NormalizedPipelineRun,
   NormalizedPrediction,
   NormalizedTrainingRun,
-  QualityCount,
 } from '@vigil/core';
 import type {
   AppendResult,
@@ -58,8 +57,6 @@ export class DuckDbEventStore implements EventStore {
   private queue: WriteQueue | null = null;
   private readonly models = new Map<string, Model>();
   private spoolSeq = 0;
-  private watermark = 0;
-  private compacted = 0;
   private folds = 0;
   private closed = false;
   private readerCount = 0;
@@ -67,11 +64,12 @@ export class DuckDbEventStore implements EventStore {
   constructor(private readonly opts: DuckDbEventStoreOptions) {}
 
   async init(): Promise<void> {
-    fs.mkdirSync(this.opts.spoolDir, { recursive: true, mode: 0o700 });
-    for (const f of fs.readdirSync(this.opts.spoolDir)) fs.rmSync(path.join(this.opts.spoolDir, f), { force: true });
     const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '192MB' };
     if (this.opts.file !== ':memory:') config.temp_directory = path.join(path.dirname(this.opts.file), 'duckdb-tmp');
     this.instance = await DuckDBInstance.create(this.opts.file, config);
+    // only once the database lock is ours may leftovers of an earlier process be removed
+    fs.mkdirSync(this.opts.spoolDir, { recursive: true, mode: 0o700 });
+    for (const f of fs.readdirSync(this.opts.spoolDir)) fs.rmSync(path.join(this.opts.spoolDir, f), { force: true });
     this.writer = await this.instance.connect();
     for (let i = 0; i < (this.opts.readers ?? 2); i++) this.readers.push(await this.instance.connect());
     this.readerCount = this.readers.length;
@@ -85,8 +83,6 @@ export class DuckDbEventStore implements EventStore {
       await this.writer.run('COMMIT');
     }
     const state = new Map((await this.rowsOn(this.writer, 'SELECT key, value FROM vigil_state')).map((r) => [String(r.key), num(r.value)]));
-    this.watermark = state.get('watermark') ?? 0;
-    this.compacted = state.get('compacted') ?? 0;
     this.queue = new WriteQueue(this.writer, state.get('head') ?? 0);
   }
 
@@ -130,51 +126,46 @@ export class DuckDbEventStore implements EventStore {
     return { file, cleanup: () => fs.rmSync(file, { force: true }) };
   }
 
+  /** Columns are only ever added, so records checked against an older schema still fit. */
   async applyModel(model: Model): Promise<void> {
-    this.models.set(model.id, model);
     await this.q().push(async (conn) => {
       await conn.run(createTableSql(model));
       for (const sql of addColumnsSql(model)) await conn.run(sql);
-    });
+    }, { alone: true });
+    this.models.set(model.id, model);
   }
 
   async appendPredictions(batch: PredictionBatch): Promise<AppendResult> {
-    const byModel = new Map<string, NormalizedPrediction[]>();
-    for (const r of batch.records) {
-      const list = byModel.get(r.model);
-      if (list) list.push(r);
-      else byModel.set(r.model, [r]);
+    const { model, records } = batch;
+    const quality = batch.quality?.length ? this.spool(batch.quality.map((q) => JSON.stringify(q)).join('\n'), 'ndjson') : null;
+    let load: { file: string; cleanup: () => void; format: 'array' | 'newline_delimited' } | null = null;
+    if (records.length) {
+      load = batch.raw
+        ? { ...this.spool(batch.raw.bytes, 'json'), format: batch.raw.format === 'json' ? 'array' : 'newline_delimited' }
+        : { ...this.spool(records.map((r) => JSON.stringify(model.task === 'regression' ? { ...r, prediction: Number(r.prediction) } : r)).join('\n'), 'ndjson'), format: 'newline_delimited' };
     }
-    if (byModel.size === 0) return { inserted: 0, duplicates: 0 };
-    const useRaw = batch.raw !== undefined && byModel.size === 1;
-    const { file, cleanup } = useRaw
-      ? this.spool(batch.raw!.bytes, 'json')
-      : this.spool(batch.records.map((r) => JSON.stringify(r)).join('\n'), 'ndjson');
-    const format = useRaw && batch.raw!.format === 'json' ? 'array' : 'newline_delimited';
-    const plans = [...byModel].map(([id, recs]) => {
-      const model = this.models.get(id);
-      if (!model) throw new Error(`model ${id} is not prepared in the event store`);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const r of recs) {
-        if (r.ts < lo) lo = r.ts;
-        if (r.ts > hi) hi = r.ts;
-      }
-      return { model, lo, hi };
-    });
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of records) {
+      if (r.ts < lo) lo = r.ts;
+      if (r.ts > hi) hi = r.ts;
+    }
+    const cleanup = () => {
+      load?.cleanup();
+      quality?.cleanup();
+    };
     const inserted = await this.q().push(async (conn, b) => {
-      let n = 0;
-      for (const p of plans) n += (await conn.run(insertFromJsonSql(p.model, file, format, b, p.lo, p.hi))).rowsChanged;
-      return n;
-    }, cleanup);
-    return { inserted, duplicates: batch.records.length - inserted };
+      if (quality) await conn.run(simple.insertSql('quality_counts', quality.file, b));
+      return load ? (await conn.run(insertFromJsonSql(model, load.file, load.format, b, lo, hi))).rowsChanged : 0;
+    }, { cleanup });
+    return { inserted, duplicates: records.length - inserted };
   }
 
   private appendSimple(kind: simple.SimpleKind, records: readonly object[]): Promise<AppendResult> {
     if (records.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
     const { file, cleanup } = this.spool(records.map((r) => JSON.stringify(r)).join('\n'), 'ndjson');
     return this.q()
-      .push(async (conn, b) => (await conn.run(simple.insertSql(kind, file, b))).rowsChanged, cleanup)
+      .push(async (conn, b) => (await conn.run(simple.insertSql(kind, file, b))).rowsChanged, { cleanup })
       .then((inserted) => ({ inserted, duplicates: records.length - inserted }));
   }
 
@@ -193,17 +184,21 @@ export class DuckDbEventStore implements EventStore {
   appendTrainingRuns(runs: NormalizedTrainingRun[]): Promise<AppendResult> {
     return this.appendSimple('training_runs', runs.map((r) => ({ ...r, params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics), dataset_sizes: JSON.stringify(r.dataset_sizes) })));
   }
-  async appendQualityCounts(counts: QualityCount[]): Promise<void> {
-    await this.appendSimple('quality_counts', counts);
-  }
 
   rollupStep(): Promise<RollupProgress> {
-    return this.q().push(async (conn) => this.fold(conn));
+    return this.q().push(async (conn) => this.fold(conn), { alone: true });
+  }
+
+  /** Rollup state is read inside the transaction: only a committed fold moves it. */
+  private async state(conn: DuckDBConnection): Promise<Map<string, number>> {
+    return new Map((await this.rowsOn(conn, 'SELECT key, value FROM vigil_state')).map((r) => [String(r.key), num(r.value)]));
   }
 
   /** Folds (watermark, head] into the rollups inside the current transaction. */
   private async fold(conn: DuckDBConnection): Promise<RollupProgress> {
-    const lo = this.watermark;
+    const state = await this.state(conn);
+    const lo = state.get('watermark') ?? 0;
+    const compacted = state.get('compacted') ?? 0;
     const hi = this.q().lastBatch;
     let rows = 0;
     if (hi > lo) {
@@ -222,20 +217,17 @@ export class DuckDbEventStore implements EventStore {
         for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
       }
       await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'watermark'`);
-      this.watermark = hi;
       if (++this.folds % (this.opts.compactEvery ?? 12) === 0) {
-        for (const sql of compactAllSql(this.compacted, hi)) await conn.run(sql);
+        for (const sql of compactAllSql(compacted, hi)) await conn.run(sql);
         await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'compacted'`);
-        this.compacted = hi;
       }
     }
-    return { watermark: this.watermark, head: hi, rows };
+    return { watermark: Math.max(lo, hi), head: hi, rows };
   }
 
   async rebuildRollups(onProgress?: (done: number, total: number) => void): Promise<RollupProgress> {
     return this.q().push(async (conn) => {
       for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t}`);
-      this.watermark = 0;
       const models = [...this.models.values()];
       let rows = 0;
       const hi = this.q().lastBatch;
@@ -245,10 +237,8 @@ export class DuckDbEventStore implements EventStore {
         onProgress?.(i + 1, models.length);
       }
       await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key IN ('watermark', 'compacted')`);
-      this.watermark = hi;
-      this.compacted = hi;
       return { watermark: hi, head: hi, rows };
-    });
+    }, { alone: true });
   }
 
   private async grouped<T>(b: Built, map: (r: Row, group: Record<string, string>, bucket: number) => T, keys: string[]): Promise<T[]> {

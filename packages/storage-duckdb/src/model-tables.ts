@@ -10,6 +10,15 @@ export const predTable = (modelId: string): string => ident(`pred_${modelId}`);
 export const featCol = (name: string): string => ident(`f:${name}`);
 export const segCol = (name: string): string => ident(`s:${name}`);
 
+/**
+ * Text of a JSON scalar as JavaScript's String() spells it, for values stored as text (class
+ * labels, categories, segment values): strings as they are, true/false, integers as digits.
+ * Non-integer numbers never reach this (the validator sends such records through the
+ * re-serialising path, where they are already strings).
+ */
+export const jsonTextSql = (v: string): string =>
+  `CASE json_type(${v}) WHEN 'VARCHAR' THEN json_extract_string(${v}, '$') WHEN 'BOOLEAN' THEN CAST(${v} AS VARCHAR) WHEN 'NULL' THEN NULL ELSE CAST(CAST(${v} AS HUGEINT) AS VARCHAR) END`;
+
 const SQL_TYPE: Record<FeatureSpec['type'], string> = {
   numeric: 'DOUBLE',
   categorical: 'VARCHAR',
@@ -51,18 +60,24 @@ export const tsSql = (col: string): string => `COALESCE(CAST(ROUND(TRY_CAST(${co
 export function insertFromJsonSql(model: Model, file: string, format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
   const feats = model.schema.features;
   const segs = model.schema.segments;
+  // text-stored values are read as JSON and spelled by jsonTextSql, so a category sent as 7 or
+  // as "7" is stored alike whichever path loaded it
+  const readType = (f: FeatureSpec) => (f.type === 'categorical' ? 'JSON' : featureSqlType(f));
   const columns: string[] = [
-    `id: 'VARCHAR'`, `model: 'VARCHAR'`, `version: 'VARCHAR'`, `ts: 'VARCHAR'`, `prediction: 'VARCHAR'`,
+    `id: 'VARCHAR'`, `model: 'VARCHAR'`, `version: 'VARCHAR'`, `ts: 'VARCHAR'`, `prediction: 'JSON'`,
     `score: 'DOUBLE'`, `scores: 'VARCHAR'`, `latency_ms: 'DOUBLE'`, `batch_size: 'INTEGER'`, `feature_ts: 'VARCHAR'`,
   ];
-  if (feats.length) columns.push(`features: ${lit(`STRUCT(${feats.map((f) => `${ident(f.name)} ${featureSqlType(f)}`).join(', ')})`)}`);
-  if (segs.length) columns.push(`segment: ${lit(`STRUCT(${segs.map((s) => `${ident(s)} VARCHAR`).join(', ')})`)}`);
+  if (feats.length) columns.push(`features: ${lit(`STRUCT(${feats.map((f) => `${ident(f.name)} ${readType(f)}`).join(', ')})`)}`);
+  if (segs.length) columns.push(`segment: ${lit(`STRUCT(${segs.map((s) => `${ident(s)} JSON`).join(', ')})`)}`);
   const targetCols = ['id', 'version', 'ts', 'prediction', 'prediction_num', 'score', 'scores', 'latency_ms', 'batch_size', 'feature_ts', 'batch', ...feats.map((f) => featCol(f.name)), ...segs.map(segCol)];
   const values = [
-    's.id', 's.version', tsSql('s.ts'), 's.prediction', 'TRY_CAST(s.prediction AS DOUBLE)', 's.score', 's.scores', 's.latency_ms', 's.batch_size',
+    's.id', 's.version', tsSql('s.ts'),
+    // regression predictions are numbers: kept in prediction_num only, so no text spelling can differ
+    model.task === 'regression' ? 'NULL' : jsonTextSql('s.prediction'),
+    'TRY_CAST(s.prediction AS DOUBLE)', 's.score', 's.scores', 's.latency_ms', 's.batch_size',
     `CASE WHEN s.feature_ts IS NULL THEN NULL ELSE ${tsSql('s.feature_ts')} END`, String(batch),
-    ...feats.map((f) => `s.features.${ident(f.name)}`),
-    ...segs.map((s) => `s.segment.${ident(s)}`),
+    ...feats.map((f) => (f.type === 'categorical' ? jsonTextSql(`s.features.${ident(f.name)}`) : `s.features.${ident(f.name)}`)),
+    ...segs.map((s) => jsonTextSql(`s.segment.${ident(s)}`)),
   ];
   const t = predTable(model.id);
   return `INSERT INTO ${t} (${targetCols.join(', ')})

@@ -32,7 +32,7 @@ export async function listPredictions(exec: Exec, model: Model, q: ListQuery): P
     version: String(r.version),
     ts: num(r.ts),
     features: Object.fromEntries(model.schema.features.map((f) => [f.name, (r[`f:${f.name}`] ?? null) as number | string | boolean | null])),
-    prediction: String(r.prediction),
+    prediction: r.prediction === null || r.prediction === undefined ? String(r.prediction_num) : String(r.prediction),
     score: numOrNull(r.score),
     scores: parse(r.scores) as Record<string, number> | null,
     latency_ms: numOrNull(r.latency_ms),
@@ -108,22 +108,35 @@ export async function listLogs(exec: Exec, q: ListQuery & { level?: string }): P
   }));
 }
 
-/** Per-model totals over a range from hour rollups, plus each model's latency sketch. */
+/**
+ * Per-model totals over [from, to) with each model's latency sketch: whole hours from the hour
+ * rollups, the partial hours at either edge from the minute rollups (so the range is exact to
+ * the minute).
+ */
 export async function overview(exec: Exec, from: number, to: number): Promise<OverviewRow[]> {
   const h = 3_600_000;
-  const start = Math.floor(from / h) * h;
-  const [totals, bins] = await Promise.all([
-    exec(`SELECT model, CAST(sum(count) AS DOUBLE) AS count, CAST(sum(latency_count) AS DOUBLE) AS latency_count, sum(latency_sum) AS latency_sum,
+  const m = 60_000;
+  const start = Math.floor(from / m) * m;
+  const hStart = Math.ceil(start / h) * h;
+  const hEnd = Math.floor(to / h) * h;
+  const parts: [string, number, number][] = hStart < hEnd ? [['h', hStart, hEnd], ['m', start, hStart], ['m', hEnd, to]] : [['m', start, to]];
+  const ranges = parts.filter(([, a, b]) => a < b);
+  const union = (cols: string, table: string, extra = '') =>
+    ranges.map(([res]) => `SELECT ${cols} FROM ${table}_${res} WHERE ${extra}bucket >= ? AND bucket < ?`).join(' UNION ALL ');
+  const params = ranges.flatMap(([, a, b]) => [a, b]);
+  const totals = await exec(
+    `SELECT model, CAST(sum(count) AS DOUBLE) AS count, CAST(sum(latency_count) AS DOUBLE) AS latency_count, sum(latency_sum) AS latency_sum,
             CAST(sum(labelled) AS DOUBLE) AS labelled, max(bucket) FILTER (WHERE count > 0) AS last_bucket
-          FROM ru_inf_h WHERE bucket >= ? AND bucket < ? GROUP BY model`, [start, to]),
-    exec(`SELECT model, bin, CAST(sum(count) AS DOUBLE) AS count FROM ru_bins_h WHERE kind = 'latency' AND bucket >= ? AND bucket < ? GROUP BY ALL`, [start, to]),
-  ]);
+     FROM (${union('model, count, latency_count, latency_sum, labelled, bucket', 'ru_inf')}) GROUP BY model`,
+    params,
+  );
+  const bins = await exec(`SELECT model, bin, CAST(sum(count) AS DOUBLE) AS count FROM (${union('model, bin, count', 'ru_bins', "kind = 'latency' AND ")}) GROUP BY ALL`, params);
   const sketches = new Map<string, Map<number, number>>();
   for (const r of bins) {
-    const m = String(r.model);
-    let s = sketches.get(m);
-    if (!s) sketches.set(m, (s = new Map()));
-    s.set(num(r.bin), num(r.count));
+    const model = String(r.model);
+    let sk = sketches.get(model);
+    if (!sk) sketches.set(model, (sk = new Map()));
+    sk.set(num(r.bin), num(r.count));
   }
   return totals.map((r) => ({
     model: String(r.model),

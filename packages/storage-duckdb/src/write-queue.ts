@@ -9,6 +9,13 @@ interface Job {
   reject: (e: unknown) => void;
   /** Runs after the transaction ends, committed or not (spool file removal). */
   cleanup?: () => void;
+  /** Runs in a transaction of its own (rollup folds: an ingest failure must not roll them back). */
+  alone?: boolean;
+}
+
+export interface PushOptions {
+  cleanup?: () => void;
+  alone?: boolean;
 }
 
 /**
@@ -34,9 +41,9 @@ export class WriteQueue {
     return this.head;
   }
 
-  push<R>(work: WriteWork<R>, cleanup?: () => void): Promise<R> {
+  push<R>(work: WriteWork<R>, opts: PushOptions = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup });
+      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup: opts.cleanup, alone: opts.alone });
       if (!this.running) this.running = this.drain();
     });
   }
@@ -49,12 +56,11 @@ export class WriteQueue {
   private async drain(): Promise<void> {
     try {
       while (this.jobs.length) {
-        const group = this.jobs.splice(0, this.maxGroup);
-        const ok = await this.runGroup(group);
-        if (!ok && group.length > 1) for (const job of group) await this.runGroup([job]);
-        else if (!ok) {
-          /* the single job was rejected inside runGroup */
-        }
+        let n = 1;
+        if (!this.jobs[0]?.alone) while (n < this.jobs.length && n < this.maxGroup && !this.jobs[n]?.alone) n++;
+        const group = this.jobs.splice(0, n);
+        // a failed group is retried job by job; a single failed job was rejected inside runGroup
+        if (!(await this.runGroup(group)) && group.length > 1) for (const job of group) await this.runGroup([job]);
       }
     } finally {
       this.running = null;

@@ -69,6 +69,7 @@ const query = (over: Partial<RollupQuery> = {}): RollupQuery => ({
   ...over,
 });
 
+const FRAUD = contractModel();
 const total = (rows: { count: number }[]) => rows.reduce((a, r) => a + r.count, 0);
 
 export function runEventStoreContract(name: string, make: () => Promise<EventStoreHarness>): void {
@@ -86,8 +87,8 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
     test('appended predictions read back exactly; re-sending them stores nothing new', () =>
       withStore(async ({ store }) => {
         const recs = Array.from({ length: 300 }, (_, i) => pred(i));
-        assert.deepEqual(await store.appendPredictions({ records: recs }), { inserted: 300, duplicates: 0 });
-        assert.deepEqual(await store.appendPredictions({ records: recs.slice(0, 120) }), { inserted: 0, duplicates: 120 });
+        assert.deepEqual(await store.appendPredictions({ model: FRAUD, records: recs }), { inserted: 300, duplicates: 0 });
+        assert.deepEqual(await store.appendPredictions({ model: FRAUD, records: recs.slice(0, 120) }), { inserted: 0, duplicates: 120 });
         const back = await store.listPredictions({ model: 'fraud', limit: 1000 });
         assert.equal(back.length, 300);
         const p7 = back.find((p) => p.id === 'p7');
@@ -99,10 +100,10 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         const recs = Array.from({ length: 50 }, (_, i) => pred(i));
         const wire = recs.map((r) => ({ ...r, ts: new Date(r.ts).toISOString(), scores: undefined, feature_ts: undefined }));
         const json = new TextEncoder().encode(JSON.stringify(wire));
-        assert.equal((await store.appendPredictions({ records: recs, raw: { bytes: json, format: 'json' } })).inserted, 50);
+        assert.equal((await store.appendPredictions({ model: FRAUD, records: recs, raw: { bytes: json, format: 'json' } })).inserted, 50);
         const more = Array.from({ length: 50 }, (_, i) => pred(i + 50));
         const nd = new TextEncoder().encode(more.map((r) => JSON.stringify({ ...r, scores: undefined })).join('\n'));
-        assert.equal((await store.appendPredictions({ records: more, raw: { bytes: nd, format: 'ndjson' } })).inserted, 50);
+        assert.equal((await store.appendPredictions({ model: FRAUD, records: more, raw: { bytes: nd, format: 'ndjson' } })).inserted, 50);
         const back = await store.listPredictions({ model: 'fraud', limit: 1000 });
         assert.equal(back.length, 100);
         assert.deepEqual(back.find((p) => p.id === 'p3'), pred(3));
@@ -112,9 +113,9 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
     test('rollups count predictions per bucket, latency quantiles within the sketch error, and survive rebuild', () =>
       withStore(async ({ store }) => {
         const recs = Array.from({ length: 600 }, (_, i) => pred(i));
-        await store.appendPredictions({ records: recs.slice(0, 400) });
+        await store.appendPredictions({ model: FRAUD, records: recs.slice(0, 400) });
         await store.rollupStep();
-        await store.appendPredictions({ records: recs.slice(400) });
+        await store.appendPredictions({ model: FRAUD, records: recs.slice(400) });
         await store.rollupStep();
         const rows = await store.queryInference(query());
         assert.equal(rows.length, 10);
@@ -136,7 +137,7 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
       withStore(async ({ store }) => {
         await store.appendLabels([{ model: 'fraud', prediction_id: 'p1', label: '1', ts: T0 + 5000 }]);
         await store.rollupStep();
-        await store.appendPredictions({ records: [pred(1), pred(2), pred(3)] });
+        await store.appendPredictions({ model: FRAUD, records: [pred(1), pred(2), pred(3)] });
         await store.rollupStep();
         await store.appendLabels([
           { model: 'fraud', prediction_id: 'p2', label: '0', ts: T0 + 9000 },
@@ -152,9 +153,9 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
 
     test('late data folds into its own old bucket and nothing else', () =>
       withStore(async ({ store }) => {
-        await store.appendPredictions({ records: [pred(0), pred(3600)] });
+        await store.appendPredictions({ model: FRAUD, records: [pred(0), pred(3600)] });
         await store.rollupStep();
-        await store.appendPredictions({ records: [pred(1)] });
+        await store.appendPredictions({ model: FRAUD, records: [pred(1)] });
         await store.rollupStep();
         const rows = await store.queryInference(query({ stepMs: HOUR }));
         assert.deepEqual(rows.map((r) => [r.bucket, r.count]), [[T0, 2], [T0 + HOUR, 1]]);
@@ -163,7 +164,7 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
     test('compaction keeps answers identical', () =>
       withStore(async ({ store }) => {
         for (let k = 0; k < 15; k++) {
-          await store.appendPredictions({ records: Array.from({ length: 10 }, (_, i) => pred(k * 10 + i)) });
+          await store.appendPredictions({ model: FRAUD, records: Array.from({ length: 10 }, (_, i) => pred(k * 10 + i)) });
           await store.rollupStep();
         }
         const rows = await store.queryInference(query());
@@ -174,7 +175,7 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
 
     test('filters by segment and groups by version', () =>
       withStore(async ({ store }) => {
-        await store.appendPredictions({ records: Array.from({ length: 40 }, (_, i) => pred(i, { version: i < 10 ? 'v2' : 'v1' })) });
+        await store.appendPredictions({ model: FRAUD, records: Array.from({ length: 40 }, (_, i) => pred(i, { version: i < 10 ? 'v2' : 'v1' })) });
         await store.rollupStep();
         const eu = await store.queryInference(query({ stepMs: HOUR, segments: { region: 'eu' } }));
         assert.equal(total(eu), 20);
@@ -184,7 +185,7 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
 
     test('feature rollups give null counts and numeric sums per hour', () =>
       withStore(async ({ store }) => {
-        await store.appendPredictions({ records: Array.from({ length: 100 }, (_, i) => pred(i)) });
+        await store.appendPredictions({ model: FRAUD, records: Array.from({ length: 100 }, (_, i) => pred(i)) });
         await store.rollupStep();
         const rows = await store.queryFeatures(query({ stepMs: HOUR }));
         const amount = rows.find((r) => r.feature === 'amount');
@@ -196,12 +197,12 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
 
     test('a schema change adds a feature; older rows read it as null', () =>
       withStore(async ({ store }) => {
-        await store.appendPredictions({ records: [pred(1)] });
+        await store.appendPredictions({ model: FRAUD, records: [pred(1)] });
         const m2 = contractModel();
         m2.schema.features.push({ name: 'channel', type: 'categorical', nullable: true });
         m2.schema_version = 2;
         await store.applyModel(m2);
-        await store.appendPredictions({ records: [pred(2, { features: { ...pred(2).features, channel: 'web' } })] });
+        await store.appendPredictions({ model: m2, records: [pred(2, { features: { ...pred(2).features, channel: 'web' } })] });
         const back = await store.listPredictions({ model: 'fraud', limit: 10 });
         assert.equal(back.find((p) => p.id === 'p1')?.features.channel, null);
         assert.equal(back.find((p) => p.id === 'p2')?.features.channel, 'web');
@@ -229,8 +230,8 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         const errs = await store.queryLogs(query({ filters: { level: 'error' } }));
         assert.equal(total(errs), 1);
         assert.equal((await store.listLogs({ model: 'fraud', limit: 10 }))[1]?.attributes.a, 1);
-        await store.appendQualityCounts([{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 3 }]);
-        await store.appendQualityCounts([{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 2 }]);
+        await store.appendPredictions({ model: FRAUD, records: [], quality: [{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 3 }] });
+        await store.appendPredictions({ model: FRAUD, records: [pred(900)], quality: [{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 2 }] });
         assert.equal(total(await store.queryQuality(query({ groupBy: ['feature', 'kind'] }))), 5);
         const run = { pipeline: 'features', run_id: 'r1', stage: 'load', status: 'succeeded' as const, started_at: T0, ended_at: T0 + 5000, model: 'fraud', rows_in: 10, rows_out: 9, bytes: 100, quality: { nulls: 0 }, schema_checks: null };
         await store.appendPipelineRuns([run, run]);
@@ -243,12 +244,51 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
     test('overview sums per model with a latency sketch', () =>
       withStore(async ({ store }) => {
         await store.applyModel(contractModel('churn'));
-        await store.appendPredictions({ records: Array.from({ length: 30 }, (_, i) => pred(i)) });
-        await store.appendPredictions({ records: Array.from({ length: 12 }, (_, i) => pred(i, { model: 'churn' })) });
+        await store.appendPredictions({ model: FRAUD, records: Array.from({ length: 30 }, (_, i) => pred(i)) });
+        await store.appendPredictions({ model: contractModel('churn'), records: Array.from({ length: 12 }, (_, i) => pred(i, { model: 'churn' })) });
         await store.rollupStep();
         const ov = await store.overview(T0 - HOUR, T0 + HOUR);
         assert.deepEqual(ov.map((r) => [r.model, r.count]).sort(), [['churn', 12], ['fraud', 30]]);
+        // an unaligned range counts only the minutes it covers: pred(i) is at T0 + i s
+        const part = await store.overview(T0 + 10 * MIN, T0 + 2 * HOUR);
+        assert.deepEqual(part.map((r) => [r.model, r.count]), []);
+        await store.appendPredictions({ model: FRAUD, records: Array.from({ length: 120 }, (_, i) => pred(1000 + i * 60)) });
+        await store.rollupStep();
+        const edge = await store.overview(T0 + 30 * MIN, T0 + HOUR + 5 * MIN);
+        // pred(1000 + 60k) sits at T0 + 1000 s + k min: minutes 30..64 hold k = 14..48
+        assert.equal(edge.find((r) => r.model === 'fraud')?.count, 35);
         assert.ok((ov.find((r) => r.model === 'fraud')?.latency_bins.size ?? 0) > 0);
+      }));
+
+    test('values stored as text read the same whichever path loaded them', () =>
+      withStore(async ({ store }) => {
+        const model = contractModel('typed', { features: [{ name: 'plan', type: 'categorical', nullable: true }], segments: ['tier'] });
+        await store.applyModel(model);
+        const rec = (id: string, v: unknown) => ({ id, model: 'typed', version: 'v1', ts: T0, features: { plan: v }, prediction: v, segment: { tier: v } });
+        const wire = [rec('a', 1), rec('b', true), rec('c', 'x'), rec('d', -12)];
+        const norm = (id: string, v: string): NormalizedPrediction => ({ ...pred(0), id, model: 'typed', features: { plan: v }, prediction: v, segment: { tier: v }, score: null, latency_ms: null, batch_size: null });
+        const records = [norm('a', '1'), norm('b', 'true'), norm('c', 'x'), norm('d', '-12')];
+        await store.appendPredictions({ model, records, raw: { bytes: new TextEncoder().encode(JSON.stringify(wire)), format: 'json' } });
+        await store.appendPredictions({ model, records: records.map((r) => ({ ...r, id: `${r.id}2` })) });
+        const back = await store.listPredictions({ model: 'typed', limit: 10 });
+        for (const [id, v] of [['a', '1'], ['b', 'true'], ['c', 'x'], ['d', '-12']]) {
+          for (const key of [id, `${id}2`]) {
+            const p = back.find((x) => x.id === key);
+            assert.deepEqual([p?.prediction, p?.features.plan, p?.segment.tier], [v, v, v], key);
+          }
+        }
+      }));
+
+    test('regression predictions keep their numeric value on both paths', () =>
+      withStore(async ({ store }) => {
+        const model: Model = { ...contractModel('eta', { features: [], segments: [] }), task: 'regression' };
+        await store.applyModel(model);
+        const r = (id: string, v: number): NormalizedPrediction => ({ ...pred(0), id, model: 'eta', features: {}, segment: {}, prediction: String(v) });
+        const wire = [{ id: 'r1', model: 'eta', version: 'v1', ts: T0, features: {}, prediction: 12.5 }];
+        await store.appendPredictions({ model, records: [r('r1', 12.5)], raw: { bytes: new TextEncoder().encode(JSON.stringify(wire)), format: 'json' } });
+        await store.appendPredictions({ model, records: [r('r2', 0.1), r('r3', 1e-7)] });
+        const back = new Map((await store.listPredictions({ model: 'eta', limit: 10 })).map((p) => [p.id, p.prediction]));
+        assert.deepEqual([back.get('r1'), back.get('r2'), back.get('r3')], ['12.5', '0.1', '1e-7']);
       }));
 
     test('committed data survives a reopen', async () => {
@@ -256,14 +296,14 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
       try {
         if (!h.reopen) return;
         await h.store.applyModel(contractModel());
-        await h.store.appendPredictions({ records: [pred(1), pred(2)] });
+        await h.store.appendPredictions({ model: FRAUD, records: [pred(1), pred(2)] });
         await h.store.rollupStep();
         await h.store.close();
         const again = await h.reopen();
         await again.applyModel(contractModel());
         assert.equal((await again.listPredictions({ model: 'fraud', limit: 10 })).length, 2);
         assert.equal(total(await again.queryInference(query())), 2);
-        assert.equal((await again.appendPredictions({ records: [pred(1)] })).duplicates, 1);
+        assert.equal((await again.appendPredictions({ model: FRAUD, records: [pred(1)] })).duplicates, 1);
         await again.close();
       } finally {
         await h.cleanup();

@@ -14,7 +14,8 @@ import type {
  * The exact request body the records of a batch came from, when every record in it was
  * valid and unique. Backends that bulk-load JSON (DuckDB read_json, ClickHouse
  * JSONEachRow) may load it instead of re-serialising the records. Fields are in the wire
- * form: `ts` / `feature_ts` are RFC 3339 strings or epoch ms.
+ * form: `ts` / `feature_ts` are RFC 3339 strings or epoch ms; class labels, categories and
+ * segment values may be strings, booleans or integers (stored as their JavaScript text).
  */
 export interface RawBody {
   /** UTF-8 bytes of the (decompressed) body. */
@@ -22,9 +23,16 @@ export interface RawBody {
   format: 'json' | 'ndjson';
 }
 
+/**
+ * Predictions of one model, checked against `model` (the schema version that validated them,
+ * which decides where each value is stored), with the quality counts found in the same request:
+ * both are committed together.
+ */
 export interface PredictionBatch {
+  model: Model;
   records: NormalizedPrediction[];
   raw?: RawBody;
+  quality?: QualityCount[];
 }
 
 export interface AppendResult {
@@ -141,14 +149,13 @@ export interface EventStore {
   /** Prepares storage for a model's current schema; called on create and on every schema change. */
   applyModel(model: Model): Promise<void>;
 
+  /** Violation counts are primary facts (refused records are not stored), added up on read. */
   appendPredictions(batch: PredictionBatch): Promise<AppendResult>;
   appendLabels(labels: NormalizedLabel[]): Promise<AppendResult>;
   appendMetricSamples(samples: NormalizedMetricSample[]): Promise<AppendResult>;
   appendLogs(logs: NormalizedLog[]): Promise<AppendResult>;
   appendPipelineRuns(runs: NormalizedPipelineRun[]): Promise<AppendResult>;
   appendTrainingRuns(runs: NormalizedTrainingRun[]): Promise<AppendResult>;
-  /** Violation counts are primary facts (refused records are not stored), added up on read. */
-  appendQualityCounts(counts: QualityCount[]): Promise<void>;
 
   /** Folds committed batches above the watermark into the rollups. */
   rollupStep(): Promise<RollupProgress>;

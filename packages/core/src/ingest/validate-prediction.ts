@@ -11,7 +11,12 @@ const MAX_ID = 256;
 export const MAX_FUTURE_MS = 24 * 3_600_000;
 
 export type PredictionCheck =
-  | { ok: true; value: NormalizedPrediction; violations?: undefined }
+  /**
+   * rawSafe: the wire form of the record stores exactly as its normalised form. False when a
+   * text-stored value (class label, category, segment value) was a non-integer number, whose
+   * text a bulk loader could spell differently from JavaScript.
+   */
+  | { ok: true; value: NormalizedPrediction; rawSafe: boolean; violations?: undefined }
   | { ok: false; violations: Violation[]; value?: undefined };
 
 interface CompiledFeature {
@@ -114,6 +119,7 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
 
   function check(rec: unknown, now: number): PredictionCheck {
     const out: Violation[] = [];
+    let rawSafe = true;
     if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
       return { ok: false, violations: [{ field: '(record)', kind: 'invalid_field', expected: 'JSON object', got: describeValue(rec) }] };
     }
@@ -141,6 +147,7 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
       else out.push({ field: 'prediction', kind: 'invalid_field', expected: 'finite number', got: describeValue(p) });
     } else if (typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean') {
       prediction = String(p);
+      if (typeof p === 'number' && !Number.isSafeInteger(p)) rawSafe = false;
       if (classes !== null && !classes.has(prediction)) out.push({ field: 'prediction', kind: 'invalid_field', expected: `one of the model's classes (${[...classes].slice(0, 10).join(', ')})`, got: describeValue(p) });
     } else {
       out.push({ field: 'prediction', kind: 'invalid_field', expected: 'class label (string, number or boolean)', got: describeValue(p) });
@@ -157,7 +164,7 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
       }
     }
     const latency = finiteOrNull(r.latency_ms, 'latency_ms', out, { min: 0, expected: 'non-negative number of milliseconds' });
-    const batchSize = finiteOrNull(r.batch_size, 'batch_size', out, { min: 1, integer: true, expected: 'positive integer' });
+    const batchSize = finiteOrNull(r.batch_size, 'batch_size', out, { min: 1, max: 2_147_483_647, integer: true, expected: 'positive integer of at most 2147483647' });
 
     let segment: Record<string, string> = {};
     if (r.segment !== undefined && r.segment !== null) {
@@ -169,7 +176,10 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
         for (const k in seg) {
           const v = seg[k];
           if (!segments.has(k)) out.push({ field: `segment.${k}`, kind: 'unknown_segment', expected: segments.size ? `one of ${[...segments].join(', ')}` : 'no segments (declare them in the model schema)', got: describeValue(v) });
-          else if (typeof v === 'number' || typeof v === 'boolean' || v === null) copy = true;
+          else if (typeof v === 'number' || typeof v === 'boolean' || v === null) {
+            copy = true;
+            if (typeof v === 'number' && !Number.isSafeInteger(v)) rawSafe = false;
+          }
           else if (typeof v !== 'string') out.push({ field: `segment.${k}`, kind: 'invalid_field', expected: 'string, number or boolean', got: describeValue(v) });
         }
         if (!copy) segment = seg as Record<string, string>;
@@ -196,7 +206,10 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
         matched++;
         const v = fr[k];
         const nv = checkFeature(k, v, f, out);
-        if (nv !== v) (changed ??= {})[k] = nv;
+        if (nv !== v) {
+          (changed ??= {})[k] = nv;
+          if (typeof v === 'number' && !Number.isSafeInteger(v)) rawSafe = false;
+        }
       }
       if (matched < features.size) {
         for (const [name, f] of features) {
@@ -211,6 +224,7 @@ export function compilePredictionValidator(model: Model): PredictionValidator {
     if (out.length > 0) return { ok: false, violations: out };
     return {
       ok: true,
+      rawSafe,
       value: {
         id: id as string,
         model: model.id,

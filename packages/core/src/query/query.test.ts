@@ -62,3 +62,19 @@ test('latency quantiles merge bins of one bucket across rows', () => {
   const v = s[0]?.points[0]?.[1] as number;
   assert.ok(Math.abs(v - 20) / 20 < 0.01);
 });
+
+const filterCases: [Record<string, string>, string][] = [
+  [{ metric: 'predictions.count', feature: 'x' }, 'feature'],
+  [{ metric: 'predictions.count', level: 'error' }, 'level'],
+  [{ metric: 'quality.violations', error_class: 'x' }, 'error_class'],
+  [{ metric: 'quality.violations', version: 'v1' }, 'version'],
+  [{ metric: 'logs.count', 'segment.region': 'eu' }, 'segment.region'],
+  [{ metric: 'samples', name: 'cpu', model: 'm' }, 'model'],
+  [{ metric: 'predictions.count', from: `now-${'9'.repeat(400)}d` }, 'from'],
+  [{ metric: 'predictions.count', to: '99999999999999999999999' }, 'to'],
+];
+for (const [params, field] of filterCases) {
+  test(`refuses a filter the metric does not have: ${JSON.stringify(params).slice(0, 80)}`, () => {
+    assert.throws(() => parseMetricQuery(params, NOW), (e: unknown) => e instanceof VigilError && e.details.some((d) => d.field === field));
+  });
+}

@@ -78,6 +78,13 @@ export function parseMetricQuery(params: Record<string, string | string[] | unde
       details.push({ field: k, message: 'unknown parameter' });
     }
   }
+  if (metric) {
+    const allowed = metric.filters;
+    const ok = (k: string) => allowed.includes(k) || (k.startsWith('segment.') && allowed.includes('segment.<name>')) || (k.startsWith('label.') && allowed.includes('label.<name>'));
+    for (const k of [...Object.keys(segments).map((n) => `segment.${n}`), ...Object.keys(filters), ...['model', 'version'].filter((k) => params[k] !== undefined)]) {
+      if (!ok(k)) details.push({ field: k, message: `${metric.name} cannot be filtered by ${k}; its filters: ${allowed.join(', ')}` });
+    }
+  }
   const groupBy = list(params.group_by) ?? [];
   if (metric) {
     const allowed = metric.group_by;

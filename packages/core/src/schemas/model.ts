@@ -49,15 +49,18 @@ export const ModelSchemaSpecSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const seen = new Set<string>();
+    // stores compare column names without case (SQL identifiers), so "Age" and "age" clash
+    const seen = new Map<string, string>();
     s.features.forEach((f, i) => {
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `duplicate feature "${f.name}"` });
-      seen.add(f.name);
+      const prev = seen.get(f.name.toLowerCase());
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `duplicate feature "${f.name}" (names are compared without case: "${prev}")` });
+      seen.set(f.name.toLowerCase(), f.name);
     });
-    const segs = new Set<string>();
+    const segs = new Map<string, string>();
     s.segments.forEach((name, i) => {
-      if (segs.has(name)) ctx.addIssue({ code: 'custom', path: ['segments', i], message: `duplicate segment "${name}"` });
-      segs.add(name);
+      const prev = segs.get(name.toLowerCase());
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['segments', i], message: `duplicate segment "${name}" (names are compared without case: "${prev}")` });
+      segs.set(name.toLowerCase(), name);
     });
   });
 export type ModelSchemaSpec = z.infer<typeof ModelSchemaSpecSchema>;

@@ -14,6 +14,7 @@ test('findFeatureTypeChange', () => {
     { title: 'rename', history: [schema(['a', 'numeric'])], next: schema(['a2', 'boolean']), want: null },
     { title: 'in-place change', history: [schema(['a', 'numeric'])], next: schema(['a', 'text']), want: 'a:numeric->text' },
     { title: 'removed then re-added', history: [schema(['a', 'numeric']), schema()], next: schema(['a', 'boolean']), want: 'a:numeric->boolean' },
+    { title: 'same name in another case', history: [schema(['Age', 'numeric'])], next: schema(['age', 'text']), want: 'age:numeric->text' },
     { title: 'no history', history: [], next: schema(['a', 'text']), want: null },
   ];
   for (const c of cases) {

@@ -3,7 +3,9 @@
  * `...+01:00`) or epoch milliseconds. The grammar is strict so that every backend parses
  * the same instant the core does.
  */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+const daysIn = (y: number, m: number): number => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 
 /** Earliest accepted instant (2000-01-01) — older values are almost always seconds sent as ms. */
 export const MIN_TS_MS = 946_684_800_000;
@@ -13,11 +15,15 @@ export function parseTimestamp(v: unknown): number | null {
   if (typeof v === 'number') {
     return Number.isFinite(v) ? Math.round(v) : null;
   }
-  if (typeof v === 'string' && RFC3339.test(v)) {
-    const ms = Date.parse(v);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
+  if (typeof v !== 'string') return null;
+  const m = RFC3339.exec(v);
+  if (!m) return null;
+  // Date.parse rolls 2026-02-30 over to March; other parsers refuse it: refuse it here too
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -28,7 +34,7 @@ export function parseDuration(v: string): number | null {
   if (!m) return null;
   const n = Number(m[1]);
   const ms = n * (UNIT_MS[m[2] ?? 's'] ?? 1000);
-  return ms > 0 ? ms : null;
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }
 
 /**
@@ -36,6 +42,12 @@ export function parseDuration(v: string): number | null {
  * `now` is passed in: the core never reads the clock.
  */
 export function parseTimeBound(v: string, now: number): number | null {
+  const t = parseBound(v, now);
+  // the range JavaScript dates cover; beyond it no store can hold a time either
+  return t !== null && Number.isSafeInteger(t) && t >= 0 && t <= 8.64e15 ? t : null;
+}
+
+function parseBound(v: string, now: number): number | null {
   const s = v.trim();
   if (s === 'now') return now;
   const rel = /^now-(.+)$/.exec(s);

@@ -57,7 +57,8 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
 
   app.post('/api/v1/predictions', { schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics. Idempotent by (model, id).') }, async (req, reply) => {
     const { records, format, body } = bodyOf(req.body, req.headers['content-type']);
-    send(reply, await ingestPredictions({ ctx, input: { records, raw: { bytes: body, format } } }));
+    const bulk = !('single' in records);
+    send(reply, await ingestPredictions({ ctx, input: { records, ...(bulk ? { raw: { bytes: body, format } } : {}) } }));
   });
 
   const kinds: [EventKind, string, string][] = [

@@ -1,25 +1,31 @@
-import { parseTimestamp, type NormalizedPrediction } from '@vigil/core';
+import { MIN_TS_MS, MAX_FUTURE_MS, parseTimestamp, type Model, type NormalizedPrediction } from '@vigil/core';
 import type { RawBody } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
 import { Refusals, unknownModel, type IngestResult } from './ingest-result.ts';
 
 export interface IngestPredictionsInput {
   records: unknown[];
-  /** The body the records came from, handed to the store for a bulk load when all are valid. */
+  /** The body the records came from, handed to the store for a bulk load when it stores exactly as they do. */
   raw?: RawBody;
+}
+
+interface Group {
+  model: Model;
+  records: NormalizedPrediction[];
+  ids: Set<string>;
 }
 
 /**
  * Checks each prediction against its model's schema, stores the valid ones durably (the
- * promise resolves after commit), counts schema violations as data-quality facts, and
- * reports every refused record with every reason.
+ * promise resolves after commit) together with the data-quality counts of the refused ones,
+ * and reports every refused record with every reason.
  */
 export async function ingestPredictions({ ctx, input }: { ctx: ServiceContext; input: IngestPredictionsInput }): Promise<IngestResult> {
   const now = ctx.clock.now();
   const refusals = new Refusals(ctx.limits.maxErrorsReported);
-  const valid: NormalizedPrediction[] = [];
-  const seen = new Map<string, Set<string>>();
+  const groups = new Map<string, Group>();
   let inBatchDuplicates = 0;
+  let rawSafe = input.raw !== undefined;
   let lastModelId: unknown;
   let last: Awaited<ReturnType<ServiceContext['registry']['get']>> = null;
 
@@ -34,29 +40,37 @@ export async function ingestPredictions({ ctx, input }: { ctx: ServiceContext; i
       refusals.add(i, rec, [modelId === undefined ? { field: 'model', kind: 'missing_field', expected: 'the id of a registered model', got: 'nothing' } : unknownModel(modelId)]);
       continue;
     }
+    let group = groups.get(last.model.id);
+    if (!group) groups.set(last.model.id, (group = { model: last.model, records: [], ids: new Set() }));
     const r = last.validator.check(rec, now);
     if (!r.ok) {
       refusals.add(i, rec, r.violations);
-      refusals.countQuality(last.model.id, parseTimestamp((rec as Record<string, unknown>).ts) ?? now, r.violations);
+      const ts = parseTimestamp((rec as Record<string, unknown>).ts);
+      // a refused record's own time may be absurd: count it now rather than in a bucket no one reads
+      refusals.countQuality(last.model.id, ts !== null && ts >= MIN_TS_MS && ts <= now + MAX_FUTURE_MS ? ts : now, r.violations);
       continue;
     }
-    let ids = seen.get(r.value.model);
-    if (!ids) seen.set(r.value.model, (ids = new Set()));
-    if (ids.has(r.value.id)) {
+    if (!r.rawSafe) rawSafe = false;
+    if (group.ids.has(r.value.id)) {
       inBatchDuplicates++;
       continue;
     }
-    ids.add(r.value.id);
-    valid.push(r.value);
+    group.ids.add(r.value.id);
+    group.records.push(r.value);
   }
 
-  const useRaw = input.raw !== undefined && refusals.count === 0 && inBatchDuplicates === 0;
-  const [stored] = await Promise.all([
-    ctx.stores.events.appendPredictions(useRaw ? { records: valid, raw: input.raw } : { records: valid }),
-    refusals.qualityCounts().length ? ctx.stores.events.appendQualityCounts(refusals.qualityCounts()) : Promise.resolve(),
-  ]);
-  if (stored.inserted > 0) {
-    for (const model of seen.keys()) ctx.live.publish({ type: 'ingest', kind: 'predictions', model, accepted: stored.inserted, ts: now });
+  // the body itself is loaded only when it stores exactly as its records would
+  const useRaw = rawSafe && groups.size === 1 && refusals.count === 0 && inBatchDuplicates === 0;
+  const quality = refusals.qualityCounts();
+  let inserted = 0;
+  let duplicates = inBatchDuplicates;
+  for (const g of groups.values()) {
+    const q = quality.filter((c) => c.model === g.model.id);
+    if (g.records.length === 0 && q.length === 0) continue;
+    const stored = await ctx.stores.events.appendPredictions({ model: g.model, records: g.records, quality: q, ...(useRaw ? { raw: input.raw } : {}) });
+    inserted += stored.inserted;
+    duplicates += stored.duplicates;
+    if (stored.inserted > 0) ctx.live.publish({ type: 'ingest', kind: 'predictions', model: g.model.id, accepted: stored.inserted, ts: now });
   }
-  return refusals.result(input.records.length, stored.inserted, stored.duplicates + inBatchDuplicates);
+  return refusals.result(input.records.length, inserted, duplicates);
 }

@@ -1,6 +1,8 @@
 import type { RecordError, Violation, QualityCount } from '@vigil/core';
 import { FEATURE_VIOLATION_KINDS, floorTo } from '@vigil/core';
 
+const MAX_REASONS = 100;
+
 /** all: every record stored or already present; partial: some refused; none: all refused; unknown_model: all refused for naming no registered model. */
 export type IngestOutcome = 'all' | 'partial' | 'none' | 'unknown_model';
 
@@ -22,8 +24,10 @@ export class Refusals {
 
   constructor(private readonly max: number) {}
 
-  add(index: number, rec: unknown, reasons: Violation[]): void {
+  add(index: number, rec: unknown, all: Violation[]): void {
     this.count++;
+    // one record with a million unknown fields must not make a million-line answer
+    const reasons = all.length <= MAX_REASONS ? all : [...all.slice(0, MAX_REASONS), { field: '(record)', kind: 'invalid_field' as const, expected: `at most ${MAX_REASONS} reasons are listed`, got: `${all.length - MAX_REASONS} more` }];
     if (reasons.length === 1 && reasons[0]?.kind === 'unknown_model') this.unknownModel++;
     if (this.errors.length < this.max) {
       const id = rec !== null && typeof rec === 'object' ? (rec as Record<string, unknown>).id ?? (rec as Record<string, unknown>).prediction_id : undefined;

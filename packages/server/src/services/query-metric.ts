@@ -1,4 +1,5 @@
 import {
+  VigilError,
   featureSeries,
   inferenceSeries,
   latencySeries,
@@ -9,6 +10,9 @@ import {
 } from '@vigil/core';
 import type { RollupQuery } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
+
+/** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
+export const MAX_SERIES = 1000;
 
 export interface QueryAnswer {
   metric: string;
@@ -55,6 +59,12 @@ export async function queryMetric({ ctx, input: q }: { ctx: ServiceContext; inpu
       series = scalarSeries(q, rows.map((r) => ({ ...r, group: Object.fromEntries(Object.entries(r.group).map(([k, v]) => [`label.${k}`, v])) })));
       break;
     }
+  }
+  if (series.length > MAX_SERIES) {
+    throw new VigilError('validation_failed', `the query makes ${series.length} series; at most ${MAX_SERIES} are answered`, {
+      hint: 'narrow it with filters (model, version, segment.<name>, feature) or group by fewer keys',
+      details: [{ field: 'group_by', message: `gives ${series.length} series` }],
+    });
   }
   return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source, series };
 }
