@@ -64,3 +64,22 @@ test('the admin token is generated once, stored owner-only, and not printed agai
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the token never reaches the log, whatever the requests', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
+  const token = 'secret-token-never-logged-0123456789';
+  const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: token, VIGIL_LOG_LEVEL: 'trace' });
+  try {
+    const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${url}/api/v1/models`, { method: 'POST', headers: h, body: JSON.stringify({ id: 'm', name: 'm', task: 'binary' }) });
+    await fetch(`${url}/api/v1/predictions`, { method: 'POST', headers: h, body: '[{"broken"' });
+    await fetch(`${url}/api/v1/query?metric=nope`, { headers: h });
+    await fetch(`${url}/api/v1/models`, { headers: { authorization: `Bearer ${token}x` } });
+  } finally {
+    child.kill('SIGTERM');
+    await exited(child);
+  }
+  assert.ok(output().length > 0);
+  assert.ok(!output().includes(token), 'the token appears in the server output');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
