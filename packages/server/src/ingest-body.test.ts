@@ -5,7 +5,10 @@ import { formatOf, parseRecords } from './ingest-body.ts';
 
 test('JSON array, single object, NDJSON with blank lines', () => {
   assert.deepEqual(parseRecords(Buffer.from('[{"a":1},{"a":2}]'), 'json'), [{ a: 1 }, { a: 2 }]);
-  assert.deepEqual(parseRecords(Buffer.from('{"a":1}'), 'json'), [{ a: 1 }]);
+  const one = parseRecords(Buffer.from('{"a":1}'), 'json');
+  assert.deepEqual([...one], [{ a: 1 }]);
+  assert.ok('single' in one, 'a single object is marked: its bytes are no array');
+  assert.ok(!('single' in parseRecords(Buffer.from('[{"a":1}]'), 'json')));
   assert.deepEqual(parseRecords(Buffer.from('{"a":1}\n\n{"a":2}\n'), 'ndjson'), [{ a: 1 }, { a: 2 }]);
 });
 

@@ -25,10 +25,10 @@ import type {
   SampleQuery,
   ValueRow,
 } from '@vigil/storage';
-import { MIGRATIONS, ROLLUP_TABLES } from './migrations.ts';
-import { addColumnsSql, createTableSql, insertFromJsonSql, predTable } from './model-tables.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { addColumnsSql, createTableSql, insertFromJsonSql } from './model-tables.ts';
 import { binsSql, featuresSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
-import { compactAllSql, foldModelSql } from './rollups.ts';
+import { foldModel, rebuildModel } from './fold.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
 import * as simple from './simple-events.ts';
@@ -57,7 +57,9 @@ export class DuckDbEventStore implements EventStore {
   private queue: WriteQueue | null = null;
   private readonly models = new Map<string, Model>();
   private spoolSeq = 0;
-  private folds = 0;
+  /** Models written to since the last fold; every model counts as written after a start. */
+  private readonly dirty = new Set<string>();
+  private readonly foldsSinceCompact = new Map<string, number>();
   private closed = false;
   private readerCount = 0;
 
@@ -131,8 +133,9 @@ export class DuckDbEventStore implements EventStore {
     await this.q().push(async (conn) => {
       await conn.run(createTableSql(model));
       for (const sql of addColumnsSql(model)) await conn.run(sql);
-    }, { alone: true });
+    }, { noBatch: true });
     this.models.set(model.id, model);
+    this.dirty.add(model.id);
   }
 
   async appendPredictions(batch: PredictionBatch): Promise<AppendResult> {
@@ -158,6 +161,7 @@ export class DuckDbEventStore implements EventStore {
       if (quality) await conn.run(simple.insertSql('quality_counts', quality.file, b));
       return load ? (await conn.run(insertFromJsonSql(model, load.file, load.format, b, lo, hi))).rowsChanged : 0;
     }, { cleanup });
+    this.dirty.add(model.id);
     return { inserted, duplicates: records.length - inserted };
   }
 
@@ -169,8 +173,10 @@ export class DuckDbEventStore implements EventStore {
       .then((inserted) => ({ inserted, duplicates: records.length - inserted }));
   }
 
-  appendLabels(labels: NormalizedLabel[]): Promise<AppendResult> {
-    return this.appendSimple('labels', labels);
+  async appendLabels(labels: NormalizedLabel[]): Promise<AppendResult> {
+    const r = await this.appendSimple('labels', labels);
+    for (const l of labels) this.dirty.add(l.model);
+    return r;
   }
   appendMetricSamples(samples: NormalizedMetricSample[]): Promise<AppendResult> {
     return this.appendSimple('metric_samples', samples.map((s) => ({ ...s, labels: simple.canonicalLabels(s.labels) })));
@@ -185,60 +191,41 @@ export class DuckDbEventStore implements EventStore {
     return this.appendSimple('training_runs', runs.map((r) => ({ ...r, params: JSON.stringify(r.params), metrics: JSON.stringify(r.metrics), dataset_sizes: JSON.stringify(r.dataset_sizes) })));
   }
 
-  rollupStep(): Promise<RollupProgress> {
-    return this.q().push(async (conn) => this.fold(conn), { alone: true });
-  }
-
-  /** Rollup state is read inside the transaction: only a committed fold moves it. */
-  private async state(conn: DuckDBConnection): Promise<Map<string, number>> {
-    return new Map((await this.rowsOn(conn, 'SELECT key, value FROM vigil_state')).map((r) => [String(r.key), num(r.value)]));
-  }
-
-  /** Folds (watermark, head] into the rollups inside the current transaction. */
-  private async fold(conn: DuckDBConnection): Promise<RollupProgress> {
-    const state = await this.state(conn);
-    const lo = state.get('watermark') ?? 0;
-    const compacted = state.get('compacted') ?? 0;
+  /**
+   * Folds what each model received since its watermark, one model per transaction. Only
+   * models written to since the last step are visited (all of them after a start).
+   */
+  async rollupStep(): Promise<RollupProgress> {
     const hi = this.q().lastBatch;
+    const dirty = [...this.dirty];
+    this.dirty.clear();
     let rows = 0;
-    if (hi > lo) {
-      for (const model of this.models.values()) {
-        const [probe] = await this.rowsOn(
-          conn,
-          `SELECT (SELECT count(*) FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?) AS n,
-                  EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch > ? AND batch <= ?) AS new_labels,
-                  EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch <= ?) AS old_labels`,
-          [lo, hi, model.id, lo, hi, model.id, lo],
-        );
-        const n = num(probe?.n);
-        const newLabels = probe?.new_labels === true;
-        if (n === 0 && !newLabels) continue;
-        rows += n;
-        for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
-      }
-      await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'watermark'`);
-      if (++this.folds % (this.opts.compactEvery ?? 12) === 0) {
-        for (const sql of compactAllSql(compacted, hi)) await conn.run(sql);
-        await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key = 'compacted'`);
+    for (const [i, id] of dirty.entries()) {
+      const model = this.models.get(id);
+      if (!model) continue;
+      const compact = ((this.foldsSinceCompact.get(id) ?? 0) + 1) >= (this.opts.compactEvery ?? 12);
+      try {
+        const r = await this.q().push((conn) => foldModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, hi, compact), { noBatch: true });
+        rows += r.rows;
+        if (r.compacted) this.foldsSinceCompact.set(id, 0);
+        else if (r.rows > 0) this.foldsSinceCompact.set(id, (this.foldsSinceCompact.get(id) ?? 0) + 1);
+      } catch (e) {
+        for (const rest of dirty.slice(i)) this.dirty.add(rest);
+        throw e;
       }
     }
-    return { watermark: Math.max(lo, hi), head: hi, rows };
+    return { watermark: hi, head: hi, rows };
   }
 
   async rebuildRollups(onProgress?: (done: number, total: number) => void): Promise<RollupProgress> {
-    return this.q().push(async (conn) => {
-      for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t}`);
-      const models = [...this.models.values()];
-      let rows = 0;
-      const hi = this.q().lastBatch;
-      for (const [i, model] of models.entries()) {
-        for (const sql of foldModelSql(model, 0, hi, { newLabels: true, oldLabels: false })) await conn.run(sql);
-        rows += num((await this.rowsOn(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);
-        onProgress?.(i + 1, models.length);
-      }
-      await conn.run(`UPDATE vigil_state SET value = ${hi} WHERE key IN ('watermark', 'compacted')`);
-      return { watermark: hi, head: hi, rows };
-    }, { alone: true });
+    const models = [...this.models.values()];
+    const hi = this.q().lastBatch;
+    let rows = 0;
+    for (const [i, model] of models.entries()) {
+      rows += await this.q().push((conn) => rebuildModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, hi), { noBatch: true });
+      onProgress?.(i + 1, models.length);
+    }
+    return { watermark: hi, head: hi, rows };
   }
 
   private async grouped<T>(b: Built, map: (r: Row, group: Record<string, string>, bucket: number) => T, keys: string[]): Promise<T[]> {

@@ -86,28 +86,34 @@ export function foldModelSql(model: Model, lo: number, hi: number, needs: FoldNe
   return out;
 }
 
-/** Merges partial rows of buckets touched since the last compaction into one row per key. */
-export function compactSql(table: string, keys: string[], sums: string[], mins: string[], maxs: string[], since: number, build: number): string[] {
-  const agg = [...sums.map((c) => `sum(${c}) AS ${c}`), ...mins.map((c) => `min(${c}) AS ${c}`), ...maxs.map((c) => `max(${c}) AS ${c}`)];
-  return [
-    `CREATE OR REPLACE TEMP TABLE compact_tmp AS
-       SELECT ${keys.join(', ')}, ${agg.join(', ')}, ${build} AS build FROM ${table}
-       WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT model, bucket FROM ${table} WHERE build > ${since}) x WHERE x.model = ${table}.model AND x.bucket = ${table}.bucket) GROUP BY ALL`,
-    `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT model, bucket FROM compact_tmp) x WHERE x.model = ${table}.model AND x.bucket = ${table}.bucket)`,
-    `INSERT INTO ${table} BY NAME SELECT * FROM compact_tmp`,
-    `DROP TABLE compact_tmp`,
-  ];
+/**
+ * Merges one model's partial rows in the buckets its folds touched since `since` into one row
+ * per key. The touched buckets are found from the newest rows (build > since: the end of the
+ * table) and the rewrite is bounded to them, so it never hashes the whole table.
+ */
+export function compactModelSql(model: string, since: number, build: number): string[] {
+  const m = lit(model);
+  const out: string[] = [];
+  for (const spec of COMPACT) {
+    const agg = [...spec.sums.map((c) => `sum(${c}) AS ${c}`), ...(spec.mins ?? []).map((c) => `min(${c}) AS ${c}`), ...(spec.maxs ?? []).map((c) => `max(${c}) AS ${c}`)];
+    const inTouched = `model = ${m} AND bucket >= (SELECT min(bucket) FROM compact_touched) AND bucket IN (SELECT bucket FROM compact_touched)`;
+    out.push(
+      `CREATE OR REPLACE TEMP TABLE compact_touched AS SELECT DISTINCT bucket FROM ${spec.table} WHERE build > ${since} AND model = ${m}`,
+      `CREATE OR REPLACE TEMP TABLE compact_tmp AS SELECT ${spec.keys.join(', ')}, ${agg.join(', ')}, ${build} AS build FROM ${spec.table} WHERE ${inTouched} GROUP BY ALL`,
+      `DELETE FROM ${spec.table} WHERE ${inTouched}`,
+      `INSERT INTO ${spec.table} BY NAME SELECT * FROM compact_tmp`,
+    );
+  }
+  out.push('DROP TABLE compact_tmp', 'DROP TABLE compact_touched');
+  return out;
 }
 
 const INF_KEYS = ['model', 'version', 'seg', 'bucket'];
 const INF_SUMS = ['count', 'latency_count', 'latency_sum', 'batch_count', 'batch_sum', 'score_count', 'score_sum', 'labelled'];
-
-export function compactAllSql(since: number, build: number): string[] {
-  return [
-    ...compactSql('ru_inf_m', INF_KEYS, INF_SUMS, [], [], since, build),
-    ...compactSql('ru_inf_h', INF_KEYS, INF_SUMS, [], [], since, build),
-    ...compactSql('ru_bins_m', ['kind', ...INF_KEYS, 'bin'], ['count'], [], [], since, build),
-    ...compactSql('ru_bins_h', ['kind', ...INF_KEYS, 'bin'], ['count'], [], [], since, build),
-    ...compactSql('ru_feat_h', [...INF_KEYS, 'feature'], ['count', 'nulls', 'num_count', 'sum'], ['min'], ['max'], since, build),
-  ];
-}
+const COMPACT: { table: string; keys: string[]; sums: string[]; mins?: string[]; maxs?: string[] }[] = [
+  { table: 'ru_inf_m', keys: INF_KEYS, sums: INF_SUMS },
+  { table: 'ru_inf_h', keys: INF_KEYS, sums: INF_SUMS },
+  { table: 'ru_bins_m', keys: ['kind', ...INF_KEYS, 'bin'], sums: ['count'] },
+  { table: 'ru_bins_h', keys: ['kind', ...INF_KEYS, 'bin'], sums: ['count'] },
+  { table: 'ru_feat_h', keys: [...INF_KEYS, 'feature'], sums: ['count', 'nulls', 'num_count', 'sum'], mins: ['min'], maxs: ['max'] },
+];

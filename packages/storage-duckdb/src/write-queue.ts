@@ -11,10 +11,14 @@ interface Job {
   cleanup?: () => void;
   /** Runs in a transaction of its own (rollup folds: an ingest failure must not roll them back). */
   alone?: boolean;
+  /** Writes no events, so takes no ingest batch number (folds, DDL): `head` moves only with data. */
+  noBatch?: boolean;
 }
 
 export interface PushOptions {
   cleanup?: () => void;
+  /** Implies a transaction of its own. */
+  noBatch?: boolean;
   alone?: boolean;
 }
 
@@ -43,7 +47,7 @@ export class WriteQueue {
 
   push<R>(work: WriteWork<R>, opts: PushOptions = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup: opts.cleanup, alone: opts.alone });
+      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup: opts.cleanup, alone: opts.alone || opts.noBatch, noBatch: opts.noBatch });
       if (!this.running) this.running = this.drain();
     });
   }
@@ -69,12 +73,13 @@ export class WriteQueue {
 
   /** Returns false if the transaction failed (and, for a single job, rejects it). */
   private async runGroup(group: Job[]): Promise<boolean> {
-    const batch = this.head + 1;
+    const numbered = !group[0]?.noBatch;
+    const batch = numbered ? this.head + 1 : this.head;
     const results: unknown[] = [];
     try {
       await this.conn.run('BEGIN TRANSACTION');
       for (const job of group) results.push(await job.work(this.conn, batch));
-      await this.conn.run(`UPDATE vigil_state SET value = ${batch} WHERE key = 'head'`);
+      if (numbered) await this.conn.run(`UPDATE vigil_state SET value = ${batch} WHERE key = 'head'`);
       await this.conn.run('COMMIT');
     } catch (e) {
       await this.conn.run('ROLLBACK').catch(() => undefined);

@@ -151,6 +151,17 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         assert.equal(rows[0]?.labelled, 2);
       }));
 
+    test('folding with nothing new changes nothing and does not move the head', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ model: FRAUD, records: [pred(1)] });
+        const a = await store.rollupStep();
+        const b = await store.rollupStep();
+        const c = await store.rollupStep();
+        assert.equal(b.rows, 0);
+        assert.equal(c.head, a.head);
+        assert.equal(total(await store.queryInference(query())), 1);
+      }));
+
     test('late data folds into its own old bucket and nothing else', () =>
       withStore(async ({ store }) => {
         await store.appendPredictions({ model: FRAUD, records: [pred(0), pred(3600)] });

@@ -1,0 +1,62 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Model } from '@vigil/core';
+import { ROLLUP_TABLES } from './migrations.ts';
+import { predTable } from './model-tables.ts';
+import { compactModelSql, foldModelSql } from './rollups.ts';
+import { num } from './sql.ts';
+
+/**
+ * Rollup folding, one model per transaction. Each model has its own watermark
+ * (`watermark:<model>` in vigil_state), so a backlog is folded model by model with bounded
+ * memory, and a failure in one model holds back only that model. State is read inside the
+ * transaction: only a committed fold moves it.
+ */
+type Rows = (conn: DuckDBConnection, sql: string, params?: (string | number)[]) => Promise<Record<string, unknown>[]>;
+
+async function stateOf(rows: Rows, conn: DuckDBConnection, model: string): Promise<{ watermark: number; compacted: number }> {
+  const r = await rows(conn, `SELECT key, value FROM vigil_state WHERE key IN (?, ?)`, [`watermark:${model}`, `compacted:${model}`]);
+  const get = (k: string) => num(r.find((x) => x.key === k)?.value);
+  return { watermark: get(`watermark:${model}`), compacted: get(`compacted:${model}`) };
+}
+
+const setState = (conn: DuckDBConnection, key: string, value: number) =>
+  conn.run('INSERT INTO vigil_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+
+export interface FoldResult {
+  rows: number;
+  compacted: boolean;
+}
+
+/** Folds the model's batches in (its watermark, hi] and, when `compact` is set, merges its partial rows. */
+export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model, hi: number, compact: boolean): Promise<FoldResult> {
+  const { watermark: lo, compacted } = await stateOf(rows, conn, model.id);
+  if (lo >= hi) return { rows: 0, compacted: false };
+  const [probe] = await rows(
+    conn,
+    `SELECT (SELECT count(*) FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?) AS n,
+            EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch > ? AND batch <= ?) AS new_labels,
+            EXISTS (SELECT 1 FROM labels WHERE model = ? AND batch <= ?) AS old_labels`,
+    [lo, hi, model.id, lo, hi, model.id, lo],
+  );
+  const n = num(probe?.n);
+  const newLabels = probe?.new_labels === true;
+  if (n > 0 || newLabels) {
+    for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
+  }
+  await setState(conn, `watermark:${model.id}`, hi);
+  if (compact && (n > 0 || newLabels)) {
+    for (const sql of compactModelSql(model.id, compacted, hi)) await conn.run(sql);
+    await setState(conn, `compacted:${model.id}`, hi);
+    return { rows: n, compacted: true };
+  }
+  return { rows: n, compacted: false };
+}
+
+/** Drops the model's rollup rows and folds all its stored events again. */
+export async function rebuildModel(rows: Rows, conn: DuckDBConnection, model: Model, hi: number): Promise<number> {
+  for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t} WHERE model = ?`, [model.id]);
+  for (const sql of foldModelSql(model, 0, hi, { newLabels: true, oldLabels: false })) await conn.run(sql);
+  await setState(conn, `watermark:${model.id}`, hi);
+  await setState(conn, `compacted:${model.id}`, hi);
+  return num((await rows(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);
+}
