@@ -124,13 +124,16 @@ export async function overview(exec: Exec, from: number, to: number): Promise<Ov
   const union = (cols: string, table: string, extra = '') =>
     ranges.map(([res]) => `SELECT ${cols} FROM ${table}_${res} WHERE ${extra}bucket >= ? AND bucket < ?`).join(' UNION ALL ');
   const params = ranges.flatMap(([, a, b]) => [a, b]);
-  const totals = await exec(
+  // the two reads run on separate connections of the pool, side by side
+  const [totals, bins] = await Promise.all([
+    exec(
     `SELECT model, CAST(sum(count) AS DOUBLE) AS count, CAST(sum(latency_count) AS DOUBLE) AS latency_count, sum(latency_sum) AS latency_sum,
             CAST(sum(labelled) AS DOUBLE) AS labelled, max(bucket) FILTER (WHERE count > 0) AS last_bucket
      FROM (${union('model, count, latency_count, latency_sum, labelled, bucket', 'ru_inf')}) GROUP BY model`,
-    params,
-  );
-  const bins = await exec(`SELECT model, bin, CAST(sum(count) AS DOUBLE) AS count FROM (${union('model, bin, count', 'ru_bins', "kind = 'latency' AND ")}) GROUP BY ALL`, params);
+      params,
+    ),
+    exec(`SELECT model, bin, CAST(sum(count) AS DOUBLE) AS count FROM (${union('model, bin, count', 'ru_bins', "kind = 'latency' AND ")}) GROUP BY ALL`, params),
+  ]);
   const sketches = new Map<string, Map<number, number>>();
   for (const r of bins) {
     const model = String(r.model);
