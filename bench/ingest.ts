@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exited, spawnServer } from '../packages/server/src/testing/child-server.ts';
-import { machine, post, rssOf } from './lib.ts';
+import { cpuByThread, machine, post, rssOf } from './lib.ts';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '4' } } });
 const N = Number(values.records);
@@ -53,10 +53,11 @@ async function main() {
   const parseRate = parsed / ((performance.now() - t) / 1000);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-ingest-'));
-  const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
+  const { child, url } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
   const created = await post(`${url}/api/v1/models`, TOKEN, Buffer.from(JSON.stringify({ id: 'bench', name: 'bench', task: 'binary', schema: { features: FEATURES, segments: ['region'] } })));
   if (created.status !== 201) throw new Error(`model create failed: ${created.text}`);
 
+  const cpuBefore = cpuByThread(child.pid!);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(child.pid!))), 100);
   let nextBody = 0;
@@ -76,6 +77,7 @@ async function main() {
     }),
   );
   const secs = (performance.now() - t) / 1000;
+  const cpuAfter = cpuByThread(child.pid!);
   clearInterval(progress);
   clearInterval(sampler);
   const rate = accepted / secs;
@@ -84,9 +86,10 @@ async function main() {
   console.log(`ceiling — JSON.parse of the same bodies, same run:    ${Math.round(parseRate).toLocaleString()} predictions/s`);
   console.log(`ratio ingest / JSON.parse: ${(rate / parseRate).toFixed(2)}`);
   console.log(`server peak RSS while ingesting: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  const used = [...cpuAfter].map(([name, s]) => [name, s - (cpuBefore.get(name) ?? 0)] as const).filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
+  console.log(`server CPU by thread over the run (s): ${used.map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')} — of ${(2 * secs).toFixed(1)} core-s available`);
   console.log(`target: >= 100,000 predictions/s — ${rate >= 100_000 ? 'MET' : 'MISSED'}; RSS < 500 MB — ${peakRss < 500e6 ? 'MET' : 'MISSED'}`);
   if (accepted !== N) console.log(`WARNING: accepted ${accepted} of ${N}`);
-  if (process.env.VIGIL_TRACE_WRITES) fs.writeFileSync('/tmp/trace.txt', output());
   child.kill('SIGTERM');
   await exited(child);
   fs.rmSync(dir, { recursive: true, force: true });

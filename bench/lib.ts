@@ -50,3 +50,22 @@ export function get(url: string, token: string): Promise<{ status: number; text:
     req.on('error', reject);
   });
 }
+
+/** CPU seconds (user + system) per thread name of a process: where the server spends its time. */
+export function cpuByThread(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const tick = 100; // USER_HZ on Linux
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const name = tid === String(pid) ? 'JS main thread' : comm === 'node' ? 'DuckDB and other threads' : comm;
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const secs = (Number(fields[11]) + Number(fields[12])) / tick;
+      out.set(name, (out.get(name) ?? 0) + secs);
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return out;
+}

@@ -19,6 +19,8 @@ export interface AppOptions {
   adminToken: string;
   bodyLimit: number;
   heartbeatMs?: number;
+  /** Ingest requests parsed and held at once (VIGIL_INGEST_CONCURRENCY). */
+  ingestConcurrency?: number;
   /** True once shutdown began: responses then close their connection so keep-alive cannot hold it open. */
   isClosing?: () => boolean;
 }
@@ -82,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { version: VERSION });
-  await app.register(ingestRoutes, { ctx });
+  await app.register(ingestRoutes, { ctx, concurrency: opts.ingestConcurrency ?? 4 });
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });

@@ -66,7 +66,9 @@ export class DuckDbEventStore implements EventStore {
   constructor(private readonly opts: DuckDbEventStoreOptions) {}
 
   async init(): Promise<void> {
-    const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '192MB' };
+    // a WAL of up to 256 MB between checkpoints: checkpointing every 16 MB (the default) cost a
+    // fifth of ingest throughput (docs/benchmarks.md); recovery replays at most that much
+    const config: Record<string, string> = { threads: String(this.opts.threads ?? 2), memory_limit: this.opts.memoryLimit ?? '192MB', checkpoint_threshold: '256MB' };
     if (this.opts.file !== ':memory:') config.temp_directory = path.join(path.dirname(this.opts.file), 'duckdb-tmp');
     this.instance = await DuckDBInstance.create(this.opts.file, config);
     // only once the database lock is ours may leftovers of an earlier process be removed

@@ -8,6 +8,24 @@ import { ingestPredictions } from '../services/ingest-predictions.ts';
 import type { IngestResult } from '../services/ingest-result.ts';
 import { ingestResponseSchema } from './openapi.ts';
 
+/** At most `limit` tasks at once; the others wait in arrival order. */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 
 function send(reply: FastifyReply, r: IngestResult): void {
@@ -31,8 +49,11 @@ function send(reply: FastifyReply, r: IngestResult): void {
  * Ingestion endpoints. They read the body as bytes (JSON array or NDJSON, optionally
  * gzip): the bytes of an all-valid batch go to the store as they are.
  */
-export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
+export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; concurrency: number }): Promise<void> {
   const { ctx } = opts;
+  // Bodies wait as bytes; only `concurrency` are parsed into objects and held until their commit
+  // at a time: enough to keep the store busy while the next one is parsed, and memory bounded.
+  const gate = new Gate(opts.concurrency);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(BODY_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -56,9 +77,11 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
   });
 
   app.post('/api/v1/predictions', { schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics. Idempotent by (model, id).') }, async (req, reply) => {
-    const { records, format, body } = bodyOf(req.body, req.headers['content-type']);
-    const bulk = !('single' in records);
-    send(reply, await ingestPredictions({ ctx, input: { records, ...(bulk ? { raw: { bytes: body, format } } : {}) } }));
+    await gate.run(async () => {
+      const { records, format, body } = bodyOf(req.body, req.headers['content-type']);
+      const bulk = !('single' in records);
+      send(reply, await ingestPredictions({ ctx, input: { records, ...(bulk ? { raw: { bytes: body, format } } : {}) } }));
+    });
   });
 
   const kinds: [EventKind, string, string][] = [
@@ -70,8 +93,10 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
   ];
   for (const [kind, summary, description] of kinds) {
     app.post(`/api/v1/${kind}`, { schema: docs(summary, description) }, async (req, reply) => {
-      const { records } = bodyOf(req.body, req.headers['content-type']);
-      send(reply, await ingestEvents({ ctx, input: { kind, records } }));
+      await gate.run(async () => {
+        const { records } = bodyOf(req.body, req.headers['content-type']);
+        send(reply, await ingestEvents({ ctx, input: { kind, records } }));
+      });
     });
   }
 }
