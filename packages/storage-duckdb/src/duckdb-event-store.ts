@@ -27,7 +27,7 @@ import type {
 } from '@vigil/storage';
 import { MIGRATIONS } from './migrations.ts';
 import { addColumnsSql, createTableSql, insertFromJsonSql } from './model-tables.ts';
-import { binsSql, featuresSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
+import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
 import { foldModel, rebuildModel } from './fold.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -248,6 +248,9 @@ export class DuckDbEventStore implements EventStore {
   }
   queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]> {
     return this.grouped(binsSql(kind, q), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: num(r.count) }), q.groupBy);
+  }
+  queryLatencyQuantile(quantile: number, q: RollupQuery): Promise<BinRow[]> {
+    return this.grouped(quantileBinSql(quantile, q), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: 1 }), q.groupBy);
   }
   queryFeatures(q: RollupQuery): Promise<FeatureRow[]> {
     const keys = q.groupBy.filter((g) => g !== 'feature');

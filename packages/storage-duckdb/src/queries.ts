@@ -62,6 +62,22 @@ export function binsSql(kind: 'latency' | 'score', q: RollupQuery): Built {
   return grouped({ ...q, filters: { ...q.filters, kind } }, 'CAST(sum(count) AS DOUBLE) AS count', `ru_bins_${resolutionFor(q.stepMs)}`, [], ['bin']);
 }
 
+/**
+ * The bin holding quantile `quantile` of each (group, bucket) sketch, chosen in SQL with the
+ * core's rank rule (the first bin, in order, whose cumulative count exceeds quantile × (n − 1)),
+ * so a 30-day chart returns one row per bucket instead of every bin.
+ */
+export function quantileBinSql(quantile: number, q: RollupQuery): Built {
+  const b = binsSql('latency', q);
+  const keys = [...b.groupAliases, 'b'].join(', ');
+  return {
+    ...b,
+    sql: `WITH agg AS (${b.sql.replace(/ ORDER BY b$/, '')}),
+      c AS (SELECT *, sum(count) OVER (PARTITION BY ${keys} ORDER BY bin ROWS UNBOUNDED PRECEDING) AS cum, sum(count) OVER (PARTITION BY ${keys}) AS n FROM agg)
+      SELECT ${keys}, min(bin) AS bin, 1 AS count FROM c WHERE cum > ${Number(quantile)} * (n - 1) GROUP BY ${keys} ORDER BY b`,
+  };
+}
+
 export function featuresSql(q: RollupQuery): Built {
   const cols = `feature AS feature_name, CAST(sum(count) AS DOUBLE) AS count, CAST(sum(nulls) AS DOUBLE) AS nulls, CAST(sum(num_count) AS DOUBLE) AS num_count, sum(sum) AS sum, min(min) AS min, max(max) AS max`;
   return grouped({ ...q, groupBy: q.groupBy.filter((g) => g !== 'feature') }, cols, 'ru_feat_h', []);

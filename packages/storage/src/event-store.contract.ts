@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sketchQuantile, type Model, type NormalizedPrediction } from '@vigil/core';
+import { binValue, sketchQuantile, type Model, type NormalizedPrediction } from '@vigil/core';
 import type { EventStore, RollupQuery } from './event-store.ts';
 
 /**
@@ -128,6 +128,17 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         const exact = sorted[Math.floor(0.99 * (sorted.length - 1))] as number;
         const p99 = sketchQuantile(sketch, 0.99) as number;
         assert.ok(Math.abs(p99 - exact) / exact <= 0.01, `${p99} vs ${exact}`);
+        // the store's quantile bins agree with the core's rule applied to the raw bins
+        for (const qn of [0, 0.5, 0.9, 0.99, 1]) {
+          const perMinute = await store.queryLatencyQuantile(qn, query({ groupBy: ['segment.region'] }));
+          const binsM = await store.queryBins('latency', query({ groupBy: ['segment.region'] }));
+          assert.ok(perMinute.length > 0);
+          for (const row of perMinute) {
+            const sk = new Map<number, number>();
+            for (const b of binsM) if (b.bucket === row.bucket && b.group['segment.region'] === row.group['segment.region']) sk.set(b.bin, (sk.get(b.bin) ?? 0) + b.count);
+            assert.equal(binValue(row.bin), sketchQuantile(sk, qn), `q=${qn} ${JSON.stringify(row)}`);
+          }
+        }
         const before = await store.queryInference(query({ stepMs: HOUR }));
         await store.rebuildRollups();
         assert.deepEqual(await store.queryInference(query({ stepMs: HOUR })), before);

@@ -164,6 +164,11 @@ export interface EventStore {
 
   queryInference(q: RollupQuery): Promise<InferenceRow[]>;
   queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]>;
+  /**
+   * For each (group, bucket), the latency bin that holds quantile `quantile` (0–1) by the rank
+   * rule of the core's sketchQuantile; `count` is 1. Same answer as sketchQuantile over queryBins.
+   */
+  queryLatencyQuantile(quantile: number, q: RollupQuery): Promise<BinRow[]>;
   queryFeatures(q: RollupQuery): Promise<FeatureRow[]>;
   queryQuality(q: RollupQuery): Promise<CountRow[]>;
   queryLogs(q: RollupQuery): Promise<CountRow[]>;

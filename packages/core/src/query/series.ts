@@ -67,7 +67,7 @@ export function inferenceSeries(q: MetricQuery, rows: readonly InferenceValues[]
   return assemble(q, rows.map((r) => [r.group, r.bucket, f(r, q.stepMs)]));
 }
 
-const QUANTILE: Record<string, number> = { 'latency.p50': 0.5, 'latency.p90': 0.9, 'latency.p99': 0.99 };
+export const QUANTILE: Readonly<Record<string, number>> = { 'latency.p50': 0.5, 'latency.p90': 0.9, 'latency.p99': 0.99 };
 
 export function latencySeries(q: MetricQuery, rows: readonly BinValues[]): Series[] {
   const quant = QUANTILE[q.metric.name];

@@ -1,4 +1,5 @@
 import {
+  QUANTILE,
   VigilError,
   featureSeries,
   inferenceSeries,
@@ -36,7 +37,8 @@ export async function queryMetric({ ctx, input: q }: { ctx: ServiceContext; inpu
       series = inferenceSeries(q, await events.queryInference(rq));
       break;
     case 'latency':
-      series = latencySeries(q, await events.queryBins('latency', rq));
+      // the store picks each bucket's quantile bin; latencySeries turns bins into values
+      series = latencySeries(q, await events.queryLatencyQuantile(QUANTILE[q.metric.name] as number, rq));
       break;
     case 'score':
       series = scoreSeries(q, await events.queryBins('score', rq));
