@@ -1,4 +1,8 @@
 import type {
+  BinValues,
+  FeatureValues,
+  GroupedRow,
+  InferenceValues,
   Model,
   NormalizedLabel,
   NormalizedLog,
@@ -8,6 +12,7 @@ import type {
   NormalizedTrainingRun,
   QualityCount,
   SampleAgg,
+  ScalarValues,
 } from '@vigil/core';
 
 /**
@@ -55,40 +60,19 @@ export interface RollupQuery {
   filters: Record<string, string>;
 }
 
-interface Grouped {
-  /** Values of the groupBy keys, in the query's order. */
-  group: Record<string, string>;
-  /** Bucket start, epoch ms, aligned to stepMs. */
-  bucket: number;
-}
+/**
+ * Rollup rows are the shapes the core builds series from (group keys in the query's order, the
+ * bucket start aligned to the step): one definition, in the core.
+ */
+export type InferenceRow = InferenceValues;
+export type BinRow = BinValues;
 
-export interface InferenceRow extends Grouped {
-  count: number;
-  latency_count: number;
-  latency_sum: number;
-  batch_count: number;
-  batch_sum: number;
-  score_count: number;
-  score_sum: number;
-  labelled: number;
-}
-
-export interface BinRow extends Grouped {
-  bin: number;
-  count: number;
-}
-
-export interface FeatureRow extends Grouped {
-  feature: string;
-  count: number;
-  nulls: number;
-  num_count: number;
-  sum: number;
+export interface FeatureRow extends FeatureValues {
   min: number | null;
   max: number | null;
 }
 
-export interface CountRow extends Grouped {
+export interface CountRow extends GroupedRow {
   count: number;
 }
 
@@ -104,9 +88,7 @@ export interface SampleQuery {
   agg: SampleAgg;
 }
 
-export interface ValueRow extends Grouped {
-  value: number;
-}
+export type ValueRow = ScalarValues;
 
 export interface OverviewRow {
   model: string;
