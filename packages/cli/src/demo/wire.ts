@@ -73,25 +73,8 @@ export interface TrainingRun {
   dataset_sizes?: Record<string, number>;
 }
 
-export interface FeatureSpec {
-  name: string;
-  type: 'numeric' | 'categorical' | 'boolean' | 'text';
-  nullable?: boolean;
-  min?: number;
-  max?: number;
-  categories?: string[];
-  description?: string;
-}
-
-export interface ModelSpec {
-  id: string;
-  name: string;
-  task: 'binary' | 'multiclass' | 'regression';
-  owner_team?: string;
-  tags?: string[];
-  description?: string;
-  schema: { features: FeatureSpec[]; segments?: string[]; classes?: string[] };
-}
+// model bodies are the SDK's own types: the demo registers through the SDK
+export type { FeatureSpec, ModelSpec } from '@vigil/sdk';
 
 export interface VersionSpec {
   version: string;
@@ -102,6 +85,7 @@ export interface VersionSpec {
 
 export type DeploymentOutcome = 'in_progress' | 'succeeded' | 'failed' | 'rolled_back';
 
+/** The demo plans deployments with fixed RFC 3339 times (the SDK also takes Date objects). */
 export interface DeploymentSpec {
   version: string;
   environment: string;
