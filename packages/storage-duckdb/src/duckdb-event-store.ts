@@ -26,11 +26,12 @@ import type {
   ValueRow,
 } from '@vigil/storage';
 import { MIGRATIONS } from './migrations.ts';
-import { addColumnsSql, createTableSql, insertFromJsonSql } from './model-tables.ts';
+import { addColumnsSql, createTableSql } from './model-tables.ts';
 import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
 import { foldModel, rebuildModel } from './fold.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
+import { PredictionLoader } from './prediction-loads.ts';
 import * as simple from './simple-events.ts';
 import * as reads from './reads.ts';
 
@@ -60,6 +61,7 @@ export class DuckDbEventStore implements EventStore {
   /** Models written to since the last fold; every model counts as written after a start. */
   private readonly dirty = new Set<string>();
   private readonly foldsSinceCompact = new Map<string, number>();
+  private readonly loader = new PredictionLoader(() => this.q(), (c, sql) => this.rowsOn(c, sql));
   private closed = false;
   private readerCount = 0;
 
@@ -151,18 +153,26 @@ export class DuckDbEventStore implements EventStore {
     }
     let lo = Infinity;
     let hi = -Infinity;
-    for (const r of records) {
+    const ids = new Array<string>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as (typeof records)[number];
       if (r.ts < lo) lo = r.ts;
       if (r.ts > hi) hi = r.ts;
+      ids[i] = r.id;
     }
-    const cleanup = () => {
-      load?.cleanup();
-      quality?.cleanup();
-    };
-    const inserted = await this.q().push(async (conn, b) => {
-      if (quality) await conn.run(simple.insertSql('quality_counts', quality.file, b));
-      return load ? (await conn.run(insertFromJsonSql(model, load.file, load.format, b, lo, hi))).rowsChanged : 0;
-    }, { cleanup });
+    const inserted = await this.loader.add({
+      model,
+      file: load?.file ?? null,
+      format: load?.format ?? 'newline_delimited',
+      ids,
+      lo,
+      hi,
+      qualityFile: quality?.file ?? null,
+      cleanup: () => {
+        load?.cleanup();
+        quality?.cleanup();
+      },
+    });
     this.dirty.add(model.id);
     return { inserted, duplicates: records.length - inserted };
   }

@@ -57,7 +57,8 @@ export const tsSql = (col: string): string => `COALESCE(CAST(ROUND(TRY_CAST(${co
  * INSERT ... SELECT from a JSON file (the request body or re-serialised valid records),
  * skipping records whose id is already stored within the batch's time range.
  */
-export function insertFromJsonSql(model: Model, file: string, format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
+/** read_json over one or several files with the model's column plan. */
+function readJsonSql(model: Model, files: readonly string[], format: 'array' | 'newline_delimited', withFilename = false): string {
   const feats = model.schema.features;
   const segs = model.schema.segments;
   // text-stored values are read as JSON and spelled by jsonTextSql, so a category sent as 7 or
@@ -69,6 +70,22 @@ export function insertFromJsonSql(model: Model, file: string, format: 'array' | 
   ];
   if (feats.length) columns.push(`features: ${lit(`STRUCT(${feats.map((f) => `${ident(f.name)} ${readType(f)}`).join(', ')})`)}`);
   if (segs.length) columns.push(`segment: ${lit(`STRUCT(${segs.map((s) => `${ident(s)} JSON`).join(', ')})`)}`);
+  return `read_json([${files.map(lit).join(', ')}], format = ${lit(format)}, columns = {${columns.join(', ')}}${withFilename ? ', filename = true' : ''})`;
+}
+
+/**
+ * Per file, how many of its records this batch stored: asked only when a multi-file load found
+ * duplicates (the files of one load never share an id, so an id stored in this batch is its file's).
+ */
+export function insertedPerFileSql(model: Model, files: readonly string[], format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
+  const t = predTable(model.id);
+  return `SELECT s.filename AS file, count(*) AS n FROM ${readJsonSql(model, files, format, true)} s
+    WHERE EXISTS (SELECT 1 FROM ${t} p WHERE p.batch = ${batch} AND p.ts BETWEEN ${minTs} AND ${maxTs} AND p.id = s.id) GROUP BY ALL`;
+}
+
+export function insertFromJsonSql(model: Model, files: readonly string[], format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
+  const feats = model.schema.features;
+  const segs = model.schema.segments;
   const targetCols = ['id', 'version', 'ts', 'prediction', 'prediction_num', 'score', 'scores', 'latency_ms', 'batch_size', 'feature_ts', 'batch', ...feats.map((f) => featCol(f.name)), ...segs.map(segCol)];
   const values = [
     's.id', 's.version', tsSql('s.ts'),
@@ -82,7 +99,7 @@ export function insertFromJsonSql(model: Model, file: string, format: 'array' | 
   const t = predTable(model.id);
   return `INSERT INTO ${t} (${targetCols.join(', ')})
     SELECT ${values.join(', ')}
-    FROM read_json(${lit(file)}, format = ${lit(format)}, columns = {${columns.join(', ')}}) s
+    FROM ${readJsonSql(model, files, format)} s
     WHERE s.model = ${lit(model.id)}
       AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.ts BETWEEN ${minTs} AND ${maxTs} AND p.id = s.id)`;
 }

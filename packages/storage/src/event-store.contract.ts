@@ -95,6 +95,24 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         assert.deepEqual(p7, pred(7));
       }));
 
+    test('concurrent appends: each gets its own exact counts; the same ids sent twice at once are stored once', () =>
+      withStore(async ({ store }) => {
+        const a = Array.from({ length: 100 }, (_, i) => pred(i));
+        const b = Array.from({ length: 100 }, (_, i) => pred(100 + i));
+        await store.appendPredictions({ model: FRAUD, records: b.slice(0, 30) });
+        const results = await Promise.all([
+          store.appendPredictions({ model: FRAUD, records: a }),
+          store.appendPredictions({ model: FRAUD, records: a }),
+          store.appendPredictions({ model: FRAUD, records: b }),
+          store.appendPredictions({ model: FRAUD, records: Array.from({ length: 10 }, (_, i) => pred(500 + i)) }),
+        ]);
+        assert.equal(results[0]!.inserted + results[1]!.inserted, 100);
+        assert.equal(results[0]!.duplicates + results[1]!.duplicates, 100);
+        assert.deepEqual(results[2], { inserted: 70, duplicates: 30 });
+        assert.deepEqual(results[3], { inserted: 10, duplicates: 0 });
+        assert.equal((await store.listPredictions({ model: 'fraud', limit: 1000 })).length, 210);
+      }));
+
     test('a raw JSON or NDJSON body loads the same as the records', () =>
       withStore(async ({ store }) => {
         const recs = Array.from({ length: 50 }, (_, i) => pred(i));
