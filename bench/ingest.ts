@@ -85,7 +85,7 @@ async function main() {
   console.log(`\ningest over HTTP (durable, ${CONC} concurrent clients, ${BATCH}/batch): ${Math.round(rate).toLocaleString()} predictions/s (${accepted.toLocaleString()} in ${secs.toFixed(2)} s)`);
   console.log(`ceiling — JSON.parse of the same bodies, same run:    ${Math.round(parseRate).toLocaleString()} predictions/s`);
   console.log(`ratio ingest / JSON.parse: ${(rate / parseRate).toFixed(2)}`);
-  console.log(`server peak RSS while ingesting: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`server peak RSS while ingesting: ${(peakRss / 2 ** 20).toFixed(0)} MiB (${(peakRss / 1e6).toFixed(0)} MB)`);
   const used = [...cpuAfter].map(([name, s]) => [name, s - (cpuBefore.get(name) ?? 0)] as const).filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
   console.log(`server CPU by thread over the run (s): ${used.map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')} — of ${(2 * secs).toFixed(1)} core-s available`);
   console.log(`target: >= 100,000 predictions/s — ${rate >= 100_000 ? 'MET' : 'MISSED'}; RSS < 500 MB — ${peakRss < 500e6 ? 'MET' : 'MISSED'}`);
