@@ -67,6 +67,13 @@ describe('ingestion over HTTP', () => {
     assert.equal(c.body.duplicates, 2);
   });
 
+  test('NDJSON with CRLF line ends and blank lines loads every record', async () => {
+    const body = '\r\n' + [prediction(310), prediction(311)].map((r) => JSON.stringify(r)).join('\r\n\r\n') + '\r\n\n';
+    const r = await s.call('POST', '/api/v1/predictions', undefined, { raw: body, contentType: 'application/x-ndjson' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.accepted, 2);
+  });
+
   const badBodies: [string, Parameters<TestServer['call']>[3] & { body?: unknown }, number, RegExp][] = [
     ['malformed JSON', { raw: '[{"id": "x",' }, 400, /not valid JSON/],
     ['malformed NDJSON line', { raw: '{"id":"a"}\n{nope}', contentType: 'application/x-ndjson' }, 400, /line 2/],
