@@ -220,7 +220,7 @@ export class DuckDbEventStore implements EventStore {
         const r = await this.q().push((conn) => foldModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, hi, compact), { noBatch: true });
         rows += r.rows;
         if (r.compacted) this.foldsSinceCompact.set(id, 0);
-        else if (r.rows > 0) this.foldsSinceCompact.set(id, (this.foldsSinceCompact.get(id) ?? 0) + 1);
+        else if (r.folded) this.foldsSinceCompact.set(id, (this.foldsSinceCompact.get(id) ?? 0) + 1);
       } catch (e) {
         for (const rest of dirty.slice(i)) this.dirty.add(rest);
         throw e;

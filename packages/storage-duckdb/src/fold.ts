@@ -14,9 +14,11 @@ import { num } from './sql.ts';
 type Rows = (conn: DuckDBConnection, sql: string, params?: (string | number)[]) => Promise<Record<string, unknown>[]>;
 
 async function stateOf(rows: Rows, conn: DuckDBConnection, model: string): Promise<{ watermark: number; compacted: number }> {
-  const r = await rows(conn, `SELECT key, value FROM vigil_state WHERE key IN (?, ?)`, [`watermark:${model}`, `compacted:${model}`]);
-  const get = (k: string) => num(r.find((x) => x.key === k)?.value);
-  return { watermark: get(`watermark:${model}`), compacted: get(`compacted:${model}`) };
+  const r = await rows(conn, `SELECT key, value FROM vigil_state WHERE key IN (?, ?, 'watermark', 'compacted')`, [`watermark:${model}`, `compacted:${model}`]);
+  // a model without keys of its own starts from the store-wide marks (databases from before
+  // per-model folding kept only those; new stores keep them at 0)
+  const get = (k: string, fallback: string) => num((r.find((x) => x.key === k) ?? r.find((x) => x.key === fallback))?.value);
+  return { watermark: get(`watermark:${model}`, 'watermark'), compacted: get(`compacted:${model}`, 'compacted') };
 }
 
 const setState = (conn: DuckDBConnection, key: string, value: number) =>
@@ -24,13 +26,15 @@ const setState = (conn: DuckDBConnection, key: string, value: number) =>
 
 export interface FoldResult {
   rows: number;
+  /** Something was folded (predictions or labels): counts toward the next compaction. */
+  folded: boolean;
   compacted: boolean;
 }
 
 /** Folds the model's batches in (its watermark, hi] and, when `compact` is set, merges its partial rows. */
 export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model, hi: number, compact: boolean): Promise<FoldResult> {
   const { watermark: lo, compacted } = await stateOf(rows, conn, model.id);
-  if (lo >= hi) return { rows: 0, compacted: false };
+  if (lo >= hi) return { rows: 0, folded: false, compacted: false };
   const [probe] = await rows(
     conn,
     `SELECT (SELECT count(*) FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?) AS n,
@@ -47,9 +51,9 @@ export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model
   if (compact && (n > 0 || newLabels)) {
     for (const sql of compactModelSql(model.id, compacted, hi)) await conn.run(sql);
     await setState(conn, `compacted:${model.id}`, hi);
-    return { rows: n, compacted: true };
+    return { rows: n, folded: true, compacted: true };
   }
-  return { rows: n, compacted: false };
+  return { rows: n, folded: n > 0 || newLabels, compacted: false };
 }
 
 /** Drops the model's rollup rows and folds all its stored events again. */

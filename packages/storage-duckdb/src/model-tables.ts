@@ -73,17 +73,38 @@ function readJsonSql(model: Model, files: readonly string[], format: 'array' | '
   return `read_json([${files.map(lit).join(', ')}], format = ${lit(format)}, columns = {${columns.join(', ')}}${withFilename ? ', filename = true' : ''})`;
 }
 
-/**
- * Per file, how many of its records this batch stored: asked only when a multi-file load found
- * duplicates (the files of one load never share an id, so an id stored in this batch is its file's).
- */
-export function insertedPerFileSql(model: Model, files: readonly string[], format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
-  const t = predTable(model.id);
-  return `SELECT s.filename AS file, count(*) AS n FROM ${readJsonSql(model, files, format, true)} s
-    WHERE EXISTS (SELECT 1 FROM ${t} p WHERE p.batch = ${batch} AND p.ts BETWEEN ${minTs} AND ${maxTs} AND p.id = s.id) GROUP BY ALL`;
+export interface LoadFile {
+  file: string;
+  /** Time range of the file's records: its duplicate check looks there. */
+  lo: number;
+  hi: number;
 }
 
-export function insertFromJsonSql(model: Model, files: readonly string[], format: 'array' | 'newline_delimited', batch: number, minTs: number, maxTs: number): string {
+/** The files of a load with their own time ranges, as a table to join on the file name. */
+const rangesSql = (files: readonly LoadFile[]): string =>
+  `(VALUES ${files.map((f) => `(${lit(f.file)}, ${Math.floor(f.lo)}, ${Math.ceil(f.hi)})`).join(', ')}) AS f(file, lo, hi)`;
+
+/**
+ * Per file, how many of its records this batch stored: asked only when a multi-file load found
+ * duplicates, and only for the first statement of its table in the transaction (the files of
+ * one load never share an id, so an id stored in this batch is its file's).
+ */
+export function insertedPerFileSql(model: Model, files: readonly LoadFile[], format: 'array' | 'newline_delimited', batch: number): string {
+  const t = predTable(model.id);
+  const lo = Math.min(...files.map((f) => f.lo));
+  const hi = Math.max(...files.map((f) => f.hi));
+  return `SELECT s.filename AS file, count(*) AS n FROM ${readJsonSql(model, files.map((f) => f.file), format, true)} s
+    WHERE EXISTS (SELECT 1 FROM ${t} p WHERE p.batch = ${batch} AND p.ts BETWEEN ${lo} AND ${hi} AND p.id = s.id) GROUP BY ALL`;
+}
+
+/**
+ * INSERT ... SELECT from JSON files (request bodies, or re-serialised valid records), skipping
+ * records whose id is already stored within their own file's time range — the same answer
+ * whether a file is loaded alone or with others.
+ */
+export function insertFromJsonSql(model: Model, files: readonly LoadFile[], format: 'array' | 'newline_delimited', batch: number): string {
+  const minTs = Math.floor(Math.min(...files.map((f) => f.lo)));
+  const maxTs = Math.ceil(Math.max(...files.map((f) => f.hi)));
   const feats = model.schema.features;
   const segs = model.schema.segments;
   const targetCols = ['id', 'version', 'ts', 'prediction', 'prediction_num', 'score', 'scores', 'latency_ms', 'batch_size', 'feature_ts', 'batch', ...feats.map((f) => featCol(f.name)), ...segs.map(segCol)];
@@ -99,7 +120,8 @@ export function insertFromJsonSql(model: Model, files: readonly string[], format
   const t = predTable(model.id);
   return `INSERT INTO ${t} (${targetCols.join(', ')})
     SELECT ${values.join(', ')}
-    FROM ${readJsonSql(model, files, format)} s
+    FROM ${readJsonSql(model, files.map((f) => f.file), format, files.length > 1)} s
+    ${files.length > 1 ? `JOIN ${rangesSql(files)} ON f.file = s.filename` : ''}
     WHERE s.model = ${lit(model.id)}
-      AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.ts BETWEEN ${minTs} AND ${maxTs} AND p.id = s.id)`;
+      AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.ts BETWEEN ${minTs} AND ${maxTs}${files.length > 1 ? ' AND p.ts BETWEEN f.lo AND f.hi' : ''} AND p.id = s.id)`;
 }

@@ -21,6 +21,15 @@ export interface PendingLoad {
   reject: (e: unknown) => void;
 }
 
+/** Removing a spool file must never stop the settling of the others. */
+const safely = (fn: () => void): void => {
+  try {
+    fn();
+  } catch {
+    /* a leftover spool file is removed at the next start */
+  }
+};
+
 type Rows = (conn: DuckDBConnection, sql: string) => Promise<Record<string, unknown>[]>;
 
 /**
@@ -64,24 +73,25 @@ export class PredictionLoader {
       return taken;
     };
     let counts: number[];
+    let queue: WriteQueue;
     try {
-      counts = await this.queue().push((conn, batch) => this.load(conn, batch, claim()));
-    } catch {
-      // the combined job failed (or the store is closing): each load alone, so a failure is its own
+      // taken once: retries after a failure must reach the queue even while the store closes
+      queue = this.queue();
+      counts = await queue.push((conn, batch) => this.load(conn, batch, claim()));
+    } catch (e) {
+      // the combined job failed: each load alone, so a failure is its own
       for (const l of claim()) {
-        try {
-          this.queue()
-            .push((conn, batch) => this.load(conn, batch, [l]), { cleanup: l.cleanup })
-            .then((c) => l.resolve(c[0] as number), l.reject);
-        } catch (e) {
-          l.cleanup();
+        if (!queue!) {
+          safely(l.cleanup);
           l.reject(e);
+          continue;
         }
+        queue.push((conn, batch) => this.load(conn, batch, [l]), { cleanup: () => safely(l.cleanup) }).then((c) => l.resolve(c[0] as number), l.reject);
       }
       return;
     }
     claim().forEach((l, i) => {
-      l.cleanup();
+      safely(l.cleanup);
       l.resolve(counts[i] as number);
     });
   }
@@ -90,30 +100,39 @@ export class PredictionLoader {
   private async load(conn: DuckDBConnection, batch: number, loads: PendingLoad[]): Promise<number[]> {
     const counts = new Map<PendingLoad, number>();
     for (const l of loads) if (l.qualityFile) await conn.run(insertSql('quality_counts', l.qualityFile, batch));
-    // statements: per model schema and format, loads whose ids do not overlap
-    const statements: { model: Model; format: Format; loads: PendingLoad[]; ids: Set<string> }[] = [];
+    // Per table, the FIRST statement of the job takes every load of one schema version and
+    // format whose ids do not overlap: no earlier statement of this transaction wrote that table,
+    // so the rows carrying this batch number are exactly its own, countable per file. Every other
+    // load runs as a statement of its own after it, counted by rowsChanged.
+    const first = new Map<string, { model: Model; format: Format; loads: PendingLoad[]; ids: Set<string> }>();
+    const singles: PendingLoad[] = [];
     for (const l of loads) {
       if (!l.file) {
         counts.set(l, 0);
         continue;
       }
-      let st = statements.find((s) => s.model === l.model && s.format === l.format && !l.ids.some((id) => s.ids.has(id)));
-      if (!st) statements.push((st = { model: l.model, format: l.format, loads: [], ids: new Set() }));
-      st.loads.push(l);
-      for (const id of l.ids) st.ids.add(id);
+      const st = first.get(l.model.id);
+      if (!st) {
+        first.set(l.model.id, { model: l.model, format: l.format, loads: [l], ids: new Set(l.ids) });
+      } else if (st.model.schema_version === l.model.schema_version && st.format === l.format && !l.ids.some((id) => st.ids.has(id))) {
+        st.loads.push(l);
+        for (const id of l.ids) st.ids.add(id);
+      } else {
+        singles.push(l);
+      }
     }
-    for (const st of statements) {
-      const files = st.loads.map((l) => l.file as string);
-      const lo = Math.min(...st.loads.map((l) => l.lo));
-      const hi = Math.max(...st.loads.map((l) => l.hi));
-      const inserted = (await conn.run(insertFromJsonSql(st.model, files, st.format, batch, lo, hi))).rowsChanged;
-      const sent = st.loads.reduce((a, l) => a + l.ids.length, 0);
-      if (inserted === sent || st.loads.length === 1) {
+    for (const st of first.values()) {
+      const files = st.loads.map((l) => ({ file: l.file as string, lo: l.lo, hi: l.hi }));
+      const inserted = (await conn.run(insertFromJsonSql(st.model, files, st.format, batch))).rowsChanged;
+      if (st.loads.length === 1 || inserted === st.ids.size) {
         for (const l of st.loads) counts.set(l, st.loads.length === 1 ? inserted : l.ids.length);
         continue;
       }
-      const perFile = new Map((await this.rows(conn, insertedPerFileSql(st.model, files, st.format, batch, lo, hi))).map((r) => [String(r.file), num(r.n)]));
+      const perFile = new Map((await this.rows(conn, insertedPerFileSql(st.model, files, st.format, batch))).map((r) => [String(r.file), num(r.n)]));
       for (const l of st.loads) counts.set(l, perFile.get(l.file as string) ?? 0);
+    }
+    for (const l of singles) {
+      counts.set(l, (await conn.run(insertFromJsonSql(l.model, [{ file: l.file as string, lo: l.lo, hi: l.hi }], l.format, batch))).rowsChanged);
     }
     return loads.map((l) => counts.get(l) ?? 0);
   }

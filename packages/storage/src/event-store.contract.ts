@@ -113,6 +113,31 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         assert.equal((await store.listPredictions({ model: 'fraud', limit: 1000 })).length, 210);
       }));
 
+    test('two clients retrying the same batches at once: counts add up to what was stored', () =>
+      withStore(async ({ store }) => {
+        const x = Array.from({ length: 10 }, (_, i) => pred(i));
+        const y = Array.from({ length: 10 }, (_, i) => pred(100 + i));
+        const results = await Promise.all([x, y, x, y, x].map((records) => store.appendPredictions({ model: FRAUD, records })));
+        const stored = (await store.listPredictions({ model: 'fraud', limit: 1000 })).length;
+        assert.equal(stored, 20);
+        assert.equal(results.reduce((a, r) => a + r.inserted, 0), 20);
+        assert.equal(results.reduce((a, r) => a + r.duplicates, 0), 30);
+        // with another model object of the same schema in flight (a registry refresh)
+        const again = await Promise.all([store.appendPredictions({ model: { ...FRAUD }, records: [pred(7), pred(300)] }), store.appendPredictions({ model: FRAUD, records: [pred(301), pred(8)] })]);
+        assert.deepEqual(again.map((r) => r.inserted), [1, 1]);
+      }));
+
+    test('an id reused at a distant time is judged on its own time range, loaded alone or with others', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ model: FRAUD, records: [pred(1)] });
+        const later = pred(1, { ts: T0 + 2 * HOUR });
+        const results = await Promise.all([
+          store.appendPredictions({ model: FRAUD, records: [pred(2)] }),
+          store.appendPredictions({ model: FRAUD, records: [later] }),
+        ]);
+        assert.deepEqual(results.map((r) => r.inserted), [1, 1]);
+      }));
+
     test('a raw JSON or NDJSON body loads the same as the records', () =>
       withStore(async ({ store }) => {
         const recs = Array.from({ length: 50 }, (_, i) => pred(i));
