@@ -44,10 +44,10 @@ export function addColumnsSql(model: Model): string[] {
 }
 
 /** SQL expression for the canonical segment key: a JSON object of the model's segments, sorted by name. */
-export function segKeySql(model: Model, alias = ''): string {
+export function segKeySql(model: Model): string {
   const segs = [...model.schema.segments].sort();
   if (segs.length === 0) return `'{}'`;
-  return `CAST(json_object(${segs.map((s) => `${lit(s)}, ${alias}${segCol(s)}`).join(', ')}) AS VARCHAR)`;
+  return `CAST(json_object(${segs.map((s) => `${lit(s)}, ${segCol(s)}`).join(', ')}) AS VARCHAR)`;
 }
 
 /** The wire ts (RFC 3339 or epoch ms, read as text) to epoch ms — the same instant the core computes. */

@@ -4,10 +4,6 @@ import { lit } from './sql.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-export const RESOLUTIONS = [
-  { suffix: 'm', ms: MINUTE },
-  { suffix: 'h', ms: HOUR },
-] as const;
 
 export interface FoldNeeds {
   /** Labels arrived in (lo, hi] for this model. */

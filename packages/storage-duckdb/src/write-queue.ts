@@ -9,17 +9,16 @@ interface Job {
   reject: (e: unknown) => void;
   /** Runs after the transaction ends, committed or not (spool file removal). */
   cleanup?: () => void;
-  /** Runs in a transaction of its own (rollup folds: an ingest failure must not roll them back). */
-  alone?: boolean;
-  /** Writes no events, so takes no ingest batch number (folds, DDL): `head` moves only with data. */
+  /**
+   * Writes no events (folds, DDL): runs in a transaction of its own, so an ingest failure cannot
+   * roll it back, and takes no ingest batch number, so `head` moves only with data.
+   */
   noBatch?: boolean;
 }
 
 export interface PushOptions {
   cleanup?: () => void;
-  /** Implies a transaction of its own. */
   noBatch?: boolean;
-  alone?: boolean;
 }
 
 /**
@@ -47,7 +46,7 @@ export class WriteQueue {
 
   push<R>(work: WriteWork<R>, opts: PushOptions = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup: opts.cleanup, alone: opts.alone || opts.noBatch, noBatch: opts.noBatch });
+      this.jobs.push({ work, resolve: resolve as (v: unknown) => void, reject, cleanup: opts.cleanup, noBatch: opts.noBatch });
       if (!this.running) this.running = this.drain();
     });
   }
@@ -61,7 +60,7 @@ export class WriteQueue {
     try {
       while (this.jobs.length) {
         let n = 1;
-        if (!this.jobs[0]?.alone) while (n < this.jobs.length && n < this.maxGroup && !this.jobs[n]?.alone) n++;
+        if (!this.jobs[0]?.noBatch) while (n < this.jobs.length && n < this.maxGroup && !this.jobs[n]?.noBatch) n++;
         const group = this.jobs.splice(0, n);
         // a failed group is retried job by job; a single failed job was rejected inside runGroup
         if (!(await this.runGroup(group)) && group.length > 1) for (const job of group) await this.runGroup([job]);
