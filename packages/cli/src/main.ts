@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { registerAdminCommands } from './admin-commands.ts';
 import { closeOnSignals, ConfigError, loadConfig, openEmbeddedStores, startServer, VERSION } from '@vigil/server';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -13,6 +14,11 @@ function configOrExit() {
     }
     throw e;
   }
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`vigil: ${msg}\n`);
+  process.exit(1);
 }
 
 const program = new Command()
@@ -57,7 +63,7 @@ program
       ...(opts.rate ? { rate: opts.rate } : {}),
       ...(opts.backfillHours !== undefined ? { backfillHours: opts.backfillHours } : {}),
       url: server.url,
-      token: server.adminToken,
+      token: server.adminToken ?? fail('the demo needs the bootstrap admin token, but it was revoked or its file removed; set VIGIL_ADMIN_TOKEN to a new secret'),
       signal: abort.signal,
       log: print,
     });
@@ -83,6 +89,8 @@ rollups
     await events.close();
     await meta.close();
   });
+
+registerAdminCommands(program, configOrExit, print);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`vigil: ${(e as Error).message}\n`);

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'
@@ -21,13 +22,16 @@ export class VigilError extends Error {
   readonly details: ErrorDetail[];
   /** What the caller can do next; surfaced in the JSON error body. */
   readonly hint: string | undefined;
+  /** For `rate_limited`: how long the caller should wait (becomes a Retry-After header). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; hint?: string } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; hint?: string; retryAfterMs?: number } = {}) {
     super(message);
     this.name = 'VigilError';
     this.code = code;
     this.details = opts.details ?? [];
     this.hint = opts.hint;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

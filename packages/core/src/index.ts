@@ -9,3 +9,4 @@ export * from './query/catalog.ts';
 export * from './query/query.ts';
 export * from './query/series.ts';
 export * from './schemas/schema-evolution.ts';
+export * from './security/index.ts';

@@ -21,13 +21,14 @@ describe('registry, query, auth and stream over HTTP', () => {
     assert.match(wrong.body.error.message, /not valid/);
   });
 
-  test('the OpenAPI document lists every endpoint; docs are browsable', async () => {
-    const doc = await s.call('GET', '/api/docs/json', undefined, { token: null });
+  test('the OpenAPI document lists every endpoint; docs are browsable once signed in', async () => {
+    assert.equal((await s.call('GET', '/api/docs/json', undefined, { token: null })).status, 401);
+    const doc = await s.call('GET', '/api/docs/json');
     assert.equal(doc.status, 200);
     for (const p of ['/api/v1/predictions', '/api/v1/labels', '/api/v1/metrics', '/api/v1/logs', '/api/v1/pipeline-runs', '/api/v1/training-runs', '/api/v1/models', '/api/v1/models/{id}/versions', '/api/v1/models/{id}/deployments', '/api/v1/query', '/api/v1/metrics/catalog', '/api/v1/stream', '/api/v1/overview']) {
       assert.ok(doc.body.paths[p], `${p} documented`);
     }
-    const ui = await fetch(`${s.server.url}/api/docs/`);
+    const ui = await fetch(`${s.server.url}/api/docs/`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(ui.status, 200);
   });
 

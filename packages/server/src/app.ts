@@ -1,11 +1,19 @@
 import { createGunzip } from 'node:zlib';
-import { VigilError } from '@vigil/core';
+import { VigilError, type AuditHash } from '@vigil/core';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installAccessControl, type Access } from './auth/access.ts';
+import { Authenticator } from './auth/authenticate.ts';
+import type { OidcClient } from './auth/oidc.ts';
 import type { ServiceContext } from './context.ts';
 import { errorBody, makeErrorHandler } from './http-errors.ts';
-import { makeTokenCheck } from './auth.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -14,10 +22,25 @@ import { streamRoutes } from './routes/stream.ts';
 
 export const VERSION = '0.1.0';
 
+/** Requests per caller (key, user, or address when anonymous); 0 turns a limit off. */
+export interface RateLimits {
+  /** Ingestion requests per second. */
+  ingestPerSecond: number;
+  /** Other API requests per second. */
+  apiPerSecond: number;
+  /** Sign-in attempts per minute per address. */
+  signInPerMinute: number;
+}
+
 export interface AppOptions {
   ctx: ServiceContext;
-  adminToken: string;
   bodyLimit: number;
+  auditHash: AuditHash;
+  oidc?: OidcClient | null;
+  cookieSecure?: 'auto' | 'true' | 'false';
+  trustProxy?: boolean;
+  publicDocs?: boolean;
+  rateLimits?: RateLimits;
   heartbeatMs?: number;
   /** Ingest requests parsed and held at once (VIGIL_INGEST_CONCURRENCY). */
   ingestConcurrency?: number;
@@ -25,13 +48,12 @@ export interface AppOptions {
   isClosing?: () => boolean;
 }
 
-/** Routes that answer without a token: liveness, the landing page and the API description (no data). */
-const PUBLIC = new Set(['/api/v1/health', '/']);
+const NO_LIMITS: RateLimits = { ingestPerSecond: 0, apiPerSecond: 0, signInPerMinute: 0 };
 
 /** Builds the HTTP app around a service context. No store is chosen here. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: opts.trustProxy ?? false });
   // schemas document the API; inputs are validated by zod in the routes, with our error format
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -39,30 +61,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Vigil API', version: VERSION, description: 'Monitoring for machine-learning systems. Every endpoint except /api/v1/health needs `Authorization: Bearer <token>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-      tags: [{ name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'system' }],
+      info: {
+        title: 'Vigil API',
+        version: VERSION,
+        description:
+          'Monitoring for machine-learning systems. Every endpoint except health, sign-in and the SSO round trip needs a caller: an API key in `Authorization: Bearer <key>`, or the session cookie set by sign-in (changes made with a cookie also need the `X-CSRF-Token` header). 401 means no valid caller; 403 means the caller lacks a permission, which the message names.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+      tags: [{ name: 'auth' }, { name: 'users' }, { name: 'teams' }, { name: 'api keys' }, { name: 'audit' }, { name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'system' }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const check = makeTokenCheck(opts.adminToken);
-  app.addHook('onRequest', async (req, reply) => {
-    // Decide on the route that matched, never on the raw URL: the router decodes paths
-    // (/%61pi/… reaches /api/…), so a string test on req.url could be bypassed.
-    const route = req.routeOptions.url;
-    if (route !== undefined && (PUBLIC.has(route) || route === '/api/docs' || route.startsWith('/api/docs/'))) return;
-    const r = check(req.headers.authorization);
-    if (r !== 'ok') {
-      void reply
-        .status(401)
-        .header('www-authenticate', 'Bearer realm="vigil"')
-        .send(errorBody('unauthorized', r === 'missing' ? 'this endpoint needs an Authorization: Bearer <token> header' : 'the bearer token is not valid', 'use the admin token printed at first start (also in <data dir>/admin-token) or set VIGIL_ADMIN_TOKEN'));
-    }
+  await app.register(cookie);
+  // Security headers. The API answers JSON; the CSP allows only this origin (the docs UI sets its own).
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"] } },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
   });
+  const auth = new Authenticator(ctx.stores.meta, ctx.clock, ctx.security, ctx.audit);
+  installAccessControl(app, ctx, auth, { publicDocs: opts.publicDocs ?? false });
+  installRateLimits(app, opts.rateLimits ?? NO_LIMITS);
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
     if (opts.isClosing?.()) reply.header('connection', 'close');
     return payload;
@@ -84,12 +108,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { version: VERSION });
+  await app.register(authRoutes, { ctx, oidc: opts.oidc ?? null, cookieSecure: opts.cookieSecure ?? 'auto' });
+  await app.register(userRoutes, { ctx });
+  await app.register(auditRoutes, { ctx, hash: opts.auditHash });
   await app.register(ingestRoutes, { ctx, concurrency: opts.ingestConcurrency ?? 4 });
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_req, reply) => {
     void reply.type('text/html').send(`<!doctype html><title>Vigil</title><h1>Vigil</h1><p>The API is up. Browse it at <a href="/api/docs">/api/docs</a>.</p>`);
   });
   return app;
+}
+
+/**
+ * Puts a rate limit on every route by its kind, keyed on the caller: ingestion and the rest of the
+ * API per key or user (per address when anonymous), sign-in per address.
+ */
+function installRateLimits(app: FastifyInstance, limits: RateLimits): void {
+  const caller = (req: { principal: { key?: { id: string }; userId: string } | null; ip: string }) => (req.principal ? (req.principal.key?.id ?? req.principal.userId) : `ip:${req.ip}`);
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    let rl: { max: number; timeWindow: number; keyGenerator: (req: never) => string } | null = null;
+    if (route.url === '/api/v1/auth/sign-in') rl = limits.signInPerMinute ? { max: limits.signInPerMinute, timeWindow: 60_000, keyGenerator: (req: { ip: string }) => `ip:${req.ip}` } : null;
+    else if (access?.kind === 'any' && access.action === 'ingest') rl = limits.ingestPerSecond ? { max: limits.ingestPerSecond, timeWindow: 1000, keyGenerator: caller } : null;
+    else if (route.url !== '/api/v1/health' && limits.apiPerSecond) rl = { max: limits.apiPerSecond, timeWindow: 1000, keyGenerator: caller };
+    if (rl) route.config = { ...(route.config ?? {}), rateLimit: rl } as typeof route.config;
+  });
 }

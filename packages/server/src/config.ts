@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { OidcMappingSchema } from '@vigil/core';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,20 @@ const bytes = z
     return Math.round(Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] ?? 1));
   });
 
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A JSON object given as text (environment) or as an object (config file). */
+const jsonObject = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v, c) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch (e) {
+      c.addIssue({ code: 'custom', message: `is not valid JSON: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  }, schema);
+
 export const ConfigSchema = z
   .object({
     VIGIL_PORT: intFrom(0, 65535).default(8470),
@@ -30,12 +45,47 @@ export const ConfigSchema = z
     VIGIL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a DuckDB size such as 512MB or 2GB').default('192MB'),
     VIGIL_DUCKDB_THREADS: intFrom(1, 256).default(2),
     VIGIL_SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
+
+    // security
+    VIGIL_INITIAL_ADMIN_USERNAME: z.string().min(1).max(128).default('admin'),
+    VIGIL_INITIAL_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    VIGIL_SESSION_IDLE_MINUTES: intFrom(1, 525_600).default(480),
+    VIGIL_SESSION_MAX_HOURS: intFrom(1, 8760).default(168),
+    VIGIL_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+    VIGIL_TRUST_PROXY: bool.default(false),
+    VIGIL_PUBLIC_API_DOCS: bool.default(false),
+    VIGIL_AUDIT_RETENTION_DAYS: intFrom(1, 36_500).default(400),
+    VIGIL_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (use a long random secret)').max(512).optional(),
+    VIGIL_SIGNIN_RATE_LIMIT: intFrom(1, 100_000).default(30),
+    VIGIL_INGEST_RATE_LIMIT: intFrom(0, 1_000_000).default(600),
+    VIGIL_API_RATE_LIMIT: intFrom(0, 1_000_000).default(100),
+
+    // single sign-on (OpenID Connect)
+    VIGIL_OIDC_ISSUER: z.string().url('must be the issuer URL, e.g. https://login.example.com/realms/acme').optional(),
+    VIGIL_OIDC_CLIENT_ID: z.string().min(1).max(512).optional(),
+    VIGIL_OIDC_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+    VIGIL_OIDC_REDIRECT_URL: z.string().url('must be the full callback URL, e.g. https://vigil.example.com/api/v1/auth/oidc/callback').optional(),
+    VIGIL_OIDC_SCOPES: z.string().min(1).default('openid profile email'),
+    VIGIL_OIDC_NAME: z.string().min(1).max(100).default('single sign-on'),
+    VIGIL_OIDC_ALLOW_HTTP: bool.default(false),
+    VIGIL_OIDC_MAPPING: jsonObject(OidcMappingSchema).default(OidcMappingSchema.parse({})),
   })
-  .strip();
+  .strip()
+  .superRefine((c, ctx) => {
+    const oidc = [c.VIGIL_OIDC_ISSUER, c.VIGIL_OIDC_CLIENT_ID, c.VIGIL_OIDC_REDIRECT_URL];
+    if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined)) {
+      for (const k of ['VIGIL_OIDC_ISSUER', 'VIGIL_OIDC_CLIENT_ID', 'VIGIL_OIDC_REDIRECT_URL'] as const) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'is needed when single sign-on is configured (set all of VIGIL_OIDC_ISSUER, VIGIL_OIDC_CLIENT_ID and VIGIL_OIDC_REDIRECT_URL)' });
+      }
+    }
+    if (c.VIGIL_OIDC_ISSUER?.startsWith('http:') && !c.VIGIL_OIDC_ALLOW_HTTP) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIL_OIDC_ISSUER'], message: 'must be https (set VIGIL_OIDC_ALLOW_HTTP=true only for a local test provider)' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-const SECRETS = new Set(['VIGIL_ADMIN_TOKEN']);
+const SECRETS = new Set(['VIGIL_ADMIN_TOKEN', 'VIGIL_INITIAL_ADMIN_PASSWORD', 'VIGIL_AUDIT_KEY', 'VIGIL_OIDC_CLIENT_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
-      fileValues = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+      fileValues = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' ? String(v) : v]));
     } catch (e) {
       throw new ConfigError([`VIGIL_CONFIG_FILE: ${file} is not a JSON object of VIGIL_* settings: ${(e as Error).message}`]);
     }

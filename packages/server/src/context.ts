@@ -1,4 +1,6 @@
+import type { Principal } from '@vigil/core';
 import type { EventStore, MetaStore } from '@vigil/storage';
+import type { AuditEvent } from './auth/audit-log.ts';
 import type { ModelRegistry } from './model-registry.ts';
 
 export interface Clock {
@@ -23,6 +25,24 @@ export interface LiveBus {
   subscribe(fn: (ev: LiveEvent) => void): () => void;
 }
 
+/** Who made a request, and from where: what services check permissions on and audit. */
+export interface Actor {
+  principal: Principal;
+  ip: string;
+  userAgent: string | null;
+}
+
+/** Appends to the tamper-evident audit log; resolves after the entry is durable. */
+export interface AuditRecorder {
+  record(e: AuditEvent): Promise<void>;
+}
+
+export interface SecuritySettings {
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  auditRetentionDays: number;
+}
+
 /** The ports every service receives. Services import no driver and no HTTP type. */
 export interface ServiceContext {
   stores: { events: EventStore; meta: MetaStore };
@@ -30,6 +50,8 @@ export interface ServiceContext {
   clock: Clock;
   log: Logger;
   live: LiveBus;
+  audit: AuditRecorder;
+  security: SecuritySettings;
   limits: { maxErrorsReported: number };
 }
 

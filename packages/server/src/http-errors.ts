@@ -10,6 +10,7 @@ export const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,
@@ -38,6 +39,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 export function makeErrorHandler(log: Logger, bodyLimit: number) {
   return (err: FastifyError | VigilError | Error, req: FastifyRequest, reply: FastifyReply): void => {
     if (err instanceof VigilError) {
+      if (err.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
       void reply.status(STATUS[err.code]).send(errorBody(err.code, err.message, err.hint, err.details));
       return;
     }
@@ -59,6 +61,10 @@ export function makeErrorHandler(log: Logger, bodyLimit: number) {
       return;
     }
     const status = (err as FastifyError).statusCode;
+    if (status === 429) {
+      void reply.status(429).send(errorBody('rate_limited', `too many requests: ${err.message}`, 'slow down: wait for the time in the Retry-After header, batch records into fewer requests, or ask the operator to raise the limit'));
+      return;
+    }
     if (status && status >= 400 && status < 500) {
       void reply.status(status).send(errorBody('bad_request', err.message));
       return;

@@ -1,6 +1,8 @@
 export { buildApp, VERSION } from './app.ts';
 export { loadConfig, ConfigError, type Config } from './config.ts';
 export { startServer, closeOnSignals, type RunningServer } from './server.ts';
-export { openEmbeddedStores } from './stores.ts';
+export { openEmbeddedStores, openMetaStore } from './stores.ts';
+export { hashPassword } from './auth/secrets.ts';
+export { verifyAudit, exportAudit } from './services/query-audit.ts';
 export { createLogger } from './logger.ts';
 export type { ServiceContext } from './context.ts';

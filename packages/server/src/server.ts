@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { resolveAdminToken } from './auth.ts';
+import { AuditLog } from './auth/audit-log.ts';
+import { ensureBootstrapKey, ensureInitialAdmin } from './auth/bootstrap.ts';
+import { OidcClient } from './auth/oidc.ts';
 import type { Config } from './config.ts';
-import { createLiveBus, type Logger, type ServiceContext } from './context.ts';
+import { createLiveBus, type Clock, type Logger, type ServiceContext } from './context.ts';
+import { SecurityScheduler } from './security-scheduler.ts';
 import { createLogger } from './logger.ts';
 import { ModelRegistry } from './model-registry.ts';
 import { RollupScheduler } from './rollup-scheduler.ts';
@@ -12,30 +15,45 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: ServiceContext;
   url: string;
-  /** The bootstrap admin token, for in-process clients such as the demo. */
-  adminToken: string;
+  /** The bootstrap admin token when this process knows it, for in-process clients such as the demo. */
+  adminToken: string | null;
   /** Stops accepting requests, finishes in-flight ones, folds rollups, closes the stores. */
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { log?: Logger; print?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { log?: Logger; print?: (line: string) => void; clock?: Clock } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.VIGIL_LOG_LEVEL);
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { events, meta, dataDir } = await openEmbeddedStores(config);
-  const clock = { now: () => Date.now() };
-  const registry = new ModelRegistry(meta, events, clock.now);
-  const ctx: ServiceContext = { stores: { events, meta }, registry, clock, log, live: createLiveBus(), limits: { maxErrorsReported: 1000 } };
+  const { events, meta, dataDir, auditHash } = await openEmbeddedStores(config);
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const registry = new ModelRegistry(meta, events, () => clock.now());
+  const audit = new AuditLog(meta, clock, log);
+  const security = { sessionIdleMs: config.VIGIL_SESSION_IDLE_MINUTES * 60_000, sessionMaxMs: config.VIGIL_SESSION_MAX_HOURS * 3_600_000, auditRetentionDays: config.VIGIL_AUDIT_RETENTION_DAYS };
+  const ctx: ServiceContext = { stores: { events, meta }, registry, clock, log, live: createLiveBus(), audit, security, limits: { maxErrorsReported: 1000 } };
   await registry.loadAll();
 
-  const admin = resolveAdminToken(dataDir, config.VIGIL_ADMIN_TOKEN);
-  if (admin.generated) {
-    print(`vigil: generated an admin token (shown once; also stored, owner-only, in ${admin.file}):\n\n    ${admin.token}\n`);
-  } else if (!config.VIGIL_ADMIN_TOKEN) {
-    print(`vigil: admin token is in ${admin.file}`);
+  const nowIso = new Date(clock.now()).toISOString();
+  const admin = await ensureBootstrapKey(meta, dataDir, config.VIGIL_ADMIN_TOKEN, nowIso);
+  for (const m of admin.messages) print(m);
+  const created = await ensureInitialAdmin(meta, config.VIGIL_INITIAL_ADMIN_USERNAME, config.VIGIL_INITIAL_ADMIN_PASSWORD, nowIso);
+  if (created) print(created);
+  if ((await meta.listUsers()).every((u) => u.kind !== 'human')) {
+    print('vigil: no user can sign in yet: create the first admin with `npx vigil users create <name> --admin`, or set VIGIL_INITIAL_ADMIN_PASSWORD');
   }
+  const oidc = config.VIGIL_OIDC_ISSUER && config.VIGIL_OIDC_CLIENT_ID && config.VIGIL_OIDC_REDIRECT_URL
+    ? new OidcClient({
+        issuer: config.VIGIL_OIDC_ISSUER, clientId: config.VIGIL_OIDC_CLIENT_ID, clientSecret: config.VIGIL_OIDC_CLIENT_SECRET, redirectUrl: config.VIGIL_OIDC_REDIRECT_URL,
+        scopes: config.VIGIL_OIDC_SCOPES, name: config.VIGIL_OIDC_NAME, allowHttp: config.VIGIL_OIDC_ALLOW_HTTP, mapping: config.VIGIL_OIDC_MAPPING,
+      })
+    : null;
 
   let shuttingDown = false;
-  const app = await buildApp({ ctx, adminToken: admin.token, bodyLimit: config.VIGIL_BODY_LIMIT, isClosing: () => shuttingDown });
+  const app = await buildApp({
+    ctx, bodyLimit: config.VIGIL_BODY_LIMIT, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
+    rateLimits: { ingestPerSecond: config.VIGIL_INGEST_RATE_LIMIT, apiPerSecond: config.VIGIL_API_RATE_LIMIT, signInPerMinute: config.VIGIL_SIGNIN_RATE_LIMIT },
+    isClosing: () => shuttingDown,
+  });
+  const securityJobs = new SecurityScheduler(ctx);
   const scheduler = new RollupScheduler(ctx, config.VIGIL_ROLLUP_INTERVAL_MS);
   try {
     await app.listen({ port: config.VIGIL_PORT, host: config.VIGIL_HOST });
@@ -48,6 +66,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
     throw e;
   }
   scheduler.start();
+  securityJobs.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.VIGIL_PORT;
   const url = `http://${config.VIGIL_HOST.includes(':') ? `[${config.VIGIL_HOST}]` : config.VIGIL_HOST}:${port}`;
@@ -61,6 +80,8 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
       log.info('shutting down: finishing in-flight requests');
       await app.close();
       await scheduler.stop();
+      securityJobs.stop();
+      await audit.drain();
       await events.close();
       await meta.close();
       log.info('shut down cleanly');

@@ -70,6 +70,132 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'users, grants, teams, sessions, API keys, sign-in failures, audit log',
+    sql: `
+      -- NOCASE: usernames arrive lowercase, and the database refuses a second spelling anyway.
+      CREATE TABLE users (
+        id                  TEXT PRIMARY KEY,
+        username            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name        TEXT NOT NULL,
+        email               TEXT,
+        kind                TEXT NOT NULL CHECK (kind IN ('human', 'service')),
+        persona             TEXT,
+        source              TEXT NOT NULL CHECK (source IN ('local', 'oidc')),
+        password_hash       TEXT,
+        disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        oidc_issuer         TEXT,
+        oidc_subject        TEXT,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL,
+        password_changed_at TEXT,
+        last_sign_in_at     TEXT,
+        CHECK ((oidc_issuer IS NULL) = (oidc_subject IS NULL))
+      ) STRICT;
+      CREATE UNIQUE INDEX users_oidc ON users (oidc_issuer, oidc_subject) WHERE oidc_issuer IS NOT NULL;
+
+      -- A grant's scope as columns, so "which grants name this team" is a plain indexed lookup.
+      -- No foreign key to teams: sign-in rules may name a team before anyone creates it.
+      CREATE TABLE user_grants (
+        user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        role         TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+        scope_kind   TEXT NOT NULL CHECK (scope_kind IN ('all', 'team', 'models')),
+        scope_team   TEXT,
+        scope_models TEXT CHECK (scope_models IS NULL OR json_valid(scope_models)),
+        PRIMARY KEY (user_id, position),
+        CHECK ((scope_kind = 'team') = (scope_team IS NOT NULL)),
+        CHECK ((scope_kind = 'models') = (scope_models IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX user_grants_team ON user_grants (scope_team) WHERE scope_team IS NOT NULL;
+
+      CREATE TABLE teams (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE sessions (
+        id_hash      TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        csrf_token   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at   TEXT NOT NULL,
+        ip           TEXT,
+        user_agent   TEXT,
+        method       TEXT NOT NULL CHECK (method IN ('password', 'oidc'))
+      ) STRICT;
+      CREATE INDEX sessions_user ON sessions (user_id);
+
+      CREATE TABLE api_keys (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        owner_user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        scope         TEXT NOT NULL CHECK (scope IN ('ingest', 'read', 'admin')),
+        models        TEXT CHECK (models IS NULL OR json_valid(models)),
+        prefix        TEXT NOT NULL,
+        secret_hash   TEXT NOT NULL UNIQUE,
+        created_by    TEXT,
+        created_at    TEXT NOT NULL,
+        expires_at    TEXT,
+        last_used_at  TEXT,
+        last_used_ip  TEXT,
+        revoked_at    TEXT
+      ) STRICT;
+      CREATE INDEX api_keys_owner ON api_keys (owner_user_id, created_at);
+
+      CREATE TABLE api_key_addresses (
+        key_id        TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+        ip            TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        PRIMARY KEY (key_id, ip)
+      ) STRICT, WITHOUT ROWID;
+
+      -- key: whatever is being limited, e.g. "user:alice" or "ip:203.0.113.9".
+      CREATE TABLE login_failures (
+        key TEXT NOT NULL,
+        ts  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX login_failures_key_ts ON login_failures (key, ts);
+
+      CREATE TABLE audit_log (
+        seq         INTEGER PRIMARY KEY,
+        ts          TEXT NOT NULL,
+        actor_type  TEXT NOT NULL CHECK (actor_type IN ('user', 'key', 'anonymous', 'system')),
+        actor_id    TEXT,
+        actor_name  TEXT,
+        action      TEXT NOT NULL,
+        target_type TEXT,
+        target_id   TEXT,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
+        ip          TEXT,
+        user_agent  TEXT,
+        details     TEXT NOT NULL CHECK (json_valid(details)),
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_ts ON audit_log (ts);
+
+      -- Append-only at the database level. Retention deletes only a prefix of the chain: it
+      -- records its cutoff and the new anchor in settings first, in the same transaction, and a
+      -- row may go only if it is older than the cutoff and at or before the anchor. Once those
+      -- rows are gone nothing else matches, so no delete window stays open after a prune.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed');
+      END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      WHEN NOT (
+        OLD.ts < coalesce((SELECT value FROM settings WHERE key = 'audit_prune_before'), '')
+        AND OLD.seq <= coalesce((SELECT json_extract(value, '$.seq') FROM settings WHERE key = 'audit_anchor'), 0)
+      )
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only: entries are removed only by retention (pruneAudit)');
+      END;
+    `,
+  },
 ];
 
 /** Opens the file with the settings durability and concurrency need; creates it owner-only. */

@@ -1,12 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { findFeatureTypeChange, parseTimestamp, VigilError } from '@vigil/core';
 import type {
-  Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
+  AuditHash, Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
   ModelSchemaSpec, ModelSchemaVersion, ModelVersion, VersionCreate,
 } from '@vigil/core';
-import type { MetaStore, ModelFilter } from '@vigil/storage';
+import type { MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
 import { migrate, openDatabase } from './migrations.ts';
+import { SecurityTables } from './security-tables.ts';
 
 /**
  * Timestamps are stored as UTC `toISOString()` text so that SQL ordering on the text is
@@ -43,11 +44,24 @@ const toVersion = (r: VersionRow): ModelVersion => ({
 });
 const notFound = (what: string) => new VigilError('not_found', `${what} not found`);
 
+/** The audit log's hash unless the caller picks another: SHA-256, hex. */
+export const sha256Hex: AuditHash = (payload) => createHash('sha256').update(payload).digest('hex');
+
+export interface SqliteMetaStoreOptions {
+  auditHash?: AuditHash;
+}
+
+type Args<K extends keyof SecurityStore> = Parameters<SecurityStore[K]>;
+type Result<K extends keyof SecurityStore> = ReturnType<SecurityStore[K]>;
+
 export class SqliteMetaStore implements MetaStore {
   private conn: Database | null = null;
   private readonly statements = new Map<string, Statement>();
+  private readonly sec: SecurityTables;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string, opts: SqliteMetaStoreOptions = {}) {
+    this.sec = new SecurityTables({ stmt: (sql) => this.stmt(sql), tx: (fn) => this.tx(fn) }, opts.auditHash ?? sha256Hex);
+  }
 
   async init(): Promise<void> {
     this.conn ??= openDatabase(this.path);
@@ -204,6 +218,49 @@ export class SqliteMetaStore implements MetaStore {
   async setSetting(key: string, value: string): Promise<void> {
     this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   }
+
+  // SecurityStore: the work is in security-tables.ts; async turns its throws into rejections.
+  async createUser(...a: Args<'createUser'>): Result<'createUser'> { return this.sec.createUser(...a); }
+  async getUser(...a: Args<'getUser'>): Result<'getUser'> { return this.sec.user(...a); }
+  async getUserByUsername(...a: Args<'getUserByUsername'>): Result<'getUserByUsername'> { return this.sec.userByUsername(...a); }
+  async getUserByOidc(...a: Args<'getUserByOidc'>): Result<'getUserByOidc'> { return this.sec.userByOidc(...a); }
+  async getPasswordHash(...a: Args<'getPasswordHash'>): Result<'getPasswordHash'> { return this.sec.passwordHash(...a); }
+  async listUsers(): Result<'listUsers'> { return this.sec.listUsers(); }
+  async countUsers(): Result<'countUsers'> { return this.sec.countUsers(); }
+  async updateUser(...a: Args<'updateUser'>): Result<'updateUser'> { return this.sec.updateUser(...a); }
+  async setPasswordHash(...a: Args<'setPasswordHash'>): Result<'setPasswordHash'> { this.sec.setPasswordHash(...a); }
+  async recordSignIn(...a: Args<'recordSignIn'>): Result<'recordSignIn'> { this.sec.recordSignIn(...a); }
+  async deleteUser(...a: Args<'deleteUser'>): Result<'deleteUser'> { this.sec.deleteUser(...a); }
+
+  async createTeam(...a: Args<'createTeam'>): Result<'createTeam'> { return this.sec.createTeam(...a); }
+  async listTeams(): Result<'listTeams'> { return this.sec.listTeams(); }
+  async getTeam(...a: Args<'getTeam'>): Result<'getTeam'> { return this.sec.team(...a); }
+  async deleteTeam(...a: Args<'deleteTeam'>): Result<'deleteTeam'> { this.sec.deleteTeam(...a); }
+
+  async createSession(...a: Args<'createSession'>): Result<'createSession'> { this.sec.createSession(...a); }
+  async getSession(...a: Args<'getSession'>): Result<'getSession'> { return this.sec.session(...a); }
+  async touchSession(...a: Args<'touchSession'>): Result<'touchSession'> { this.sec.touchSession(...a); }
+  async deleteSession(...a: Args<'deleteSession'>): Result<'deleteSession'> { this.sec.deleteSession(...a); }
+  async deleteUserSessions(...a: Args<'deleteUserSessions'>): Result<'deleteUserSessions'> { return this.sec.deleteUserSessions(...a); }
+  async pruneSessions(...a: Args<'pruneSessions'>): Result<'pruneSessions'> { return this.sec.pruneSessions(...a); }
+
+  async createApiKey(...a: Args<'createApiKey'>): Result<'createApiKey'> { return this.sec.createApiKey(...a); }
+  async getApiKey(...a: Args<'getApiKey'>): Result<'getApiKey'> { return this.sec.apiKey(...a); }
+  async findApiKeyBySecretHash(...a: Args<'findApiKeyBySecretHash'>): Result<'findApiKeyBySecretHash'> { return this.sec.apiKeyBySecretHash(...a); }
+  async listApiKeys(...a: Args<'listApiKeys'>): Result<'listApiKeys'> { return this.sec.listApiKeys(...a); }
+  async revokeApiKey(...a: Args<'revokeApiKey'>): Result<'revokeApiKey'> { return this.sec.revokeApiKey(...a); }
+  async setApiKeySecret(...a: Args<'setApiKeySecret'>): Result<'setApiKeySecret'> { this.sec.setApiKeySecret(...a); }
+  async touchApiKey(...a: Args<'touchApiKey'>): Result<'touchApiKey'> { return this.sec.touchApiKey(...a); }
+
+  async recordLoginFailure(...a: Args<'recordLoginFailure'>): Result<'recordLoginFailure'> { this.sec.recordLoginFailure(...a); }
+  async loginFailures(...a: Args<'loginFailures'>): Result<'loginFailures'> { return this.sec.loginFailures(...a); }
+  async clearLoginFailures(...a: Args<'clearLoginFailures'>): Result<'clearLoginFailures'> { this.sec.clearLoginFailures(...a); }
+
+  async appendAudit(...a: Args<'appendAudit'>): Result<'appendAudit'> { return this.sec.appendAudit(...a); }
+  async listAudit(...a: Args<'listAudit'>): Result<'listAudit'> { return this.sec.listAudit(...a); }
+  async scanAudit(...a: Args<'scanAudit'>): Result<'scanAudit'> { return this.sec.scanAudit(...a); }
+  async auditAnchor(): Result<'auditAnchor'> { return this.sec.auditAnchor(); }
+  async pruneAudit(...a: Args<'pruneAudit'>): Result<'pruneAudit'> { return this.sec.pruneAudit(...a); }
 
   private get db(): Database {
     if (this.conn === null) throw new VigilError('unavailable', 'the metadata store is not open', { hint: 'call init() first' });

@@ -1,3 +1,4 @@
 /** Contract suites every backend runs; imported only by tests. */
 export * from './event-store.contract.ts';
 export * from './meta-store.contract.ts';
+export * from './security-store.contract.ts';

@@ -1,2 +1,3 @@
 export type * from './event-store.ts';
 export type * from './meta-store.ts';
+export type * from './security-store.ts';

@@ -9,6 +9,7 @@ import type {
   ModelVersion,
   VersionCreate,
 } from '@vigil/core';
+import type { SecurityStore } from './security-store.ts';
 
 export interface ModelFilter {
   team?: string;
@@ -20,7 +21,7 @@ export interface ModelFilter {
  * validated, and reports domain errors as VigilError (`not_found`, `conflict`).
  * `now` is an ISO timestamp passed in by the caller.
  */
-export interface MetaStore {
+export interface MetaStore extends SecurityStore {
   /** Opens the store and applies pending migrations. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,8 @@
 import { VigilError } from '@vigil/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { actorOf } from '../auth/access.ts';
 import type { ServiceContext } from '../context.ts';
+import { assertCanIngest } from '../services/authorize.ts';
 import { errorBody } from '../http-errors.ts';
 import { formatOf, parseRecords } from '../ingest-body.ts';
 import { ingestEvents, type EventKind } from '../services/ingest-events.ts';
@@ -76,9 +78,10 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     response: { 200: ingestResponseSchema, 207: ingestResponseSchema },
   });
 
-  app.post('/api/v1/predictions', { schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics. Idempotent by (model, id).') }, async (req, reply) => {
+  app.post('/api/v1/predictions', { config: { access: { kind: 'any', action: 'ingest' } }, schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics. Idempotent by (model, id).') }, async (req, reply) => {
     await gate.run(async () => {
       const { records, format, body } = bodyOf(req.body, req.headers['content-type']);
+      await assertCanIngest(ctx, actorOf(req), records, 'predictions');
       const bulk = !('single' in records);
       send(reply, await ingestPredictions({ ctx, input: { records, ...(bulk ? { raw: { bytes: body, format } } : {}) } }));
     });
@@ -92,9 +95,10 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     ['training-runs', 'Ingest training runs', 'Each record: run_id, model, status, started_at; optional version, ended_at, params{}, metrics{name: [[step, value], ...]}, dataset_sizes{}.'],
   ];
   for (const [kind, summary, description] of kinds) {
-    app.post(`/api/v1/${kind}`, { schema: docs(summary, description) }, async (req, reply) => {
+    app.post(`/api/v1/${kind}`, { config: { access: { kind: 'any', action: 'ingest' } }, schema: docs(summary, description) }, async (req, reply) => {
       await gate.run(async () => {
         const { records } = bodyOf(req.body, req.headers['content-type']);
+        await assertCanIngest(ctx, actorOf(req), records, kind);
         send(reply, await ingestEvents({ ctx, input: { kind, records } }));
       });
     });

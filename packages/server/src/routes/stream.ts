@@ -1,7 +1,9 @@
 import { VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { actorOf } from '../auth/access.ts';
 import type { LiveEvent, ServiceContext } from '../context.ts';
+import { assertCanModels, auditRead, readableModelIds } from '../services/authorize.ts';
 import { parseInput } from '../http-errors.ts';
 
 /** Open streams per server; each holds a socket and a subscription. */
@@ -17,12 +19,18 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
     for (const end of open) end();
   });
   app.get('/api/v1/stream', {
+    config: { access: { kind: 'any', action: 'read' } },
     schema: { tags: ['query'], summary: 'Live updates as server-sent events', description: 'Events: ingest {kind, model, accepted}, rollup {watermark} (new data is queryable), model {action, model}. Filter with model= and types=ingest,rollup.' },
   }, async (req, reply) => {
     const q = parseInput(streamQuery, req.query, 'query');
     if (open.size >= MAX_STREAMS) {
       throw new VigilError('unavailable', `this server already serves ${MAX_STREAMS} live streams`, { hint: 'close unused dashboards, or retry later' });
     }
+    const actor = actorOf(req);
+    if (q.model) await assertCanModels(ctx, actor, 'read', [q.model]);
+    // what the caller may see, refreshed when models change (a new model of their team appears)
+    let visible = await readableModelIds(ctx, actor);
+    await auditRead(ctx, actor, 'stream', q.model ? [q.model] : visible);
     const types = q.types ? new Set(q.types.split(',')) : null;
     reply.hijack();
     const res = reply.raw;
@@ -32,6 +40,10 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
     let missed = 0;
     const onEvent = (ev: LiveEvent) => {
       if (types && !types.has(ev.type)) return;
+      if (ev.type === 'model' && visible !== null) {
+        void readableModelIds(ctx, actor).then((v) => (visible = v));
+      }
+      if ('model' in ev && visible !== null && (ev.model === null || !visible.includes(ev.model))) return;
       if (q.model && 'model' in ev && ev.model !== null && ev.model !== q.model) return;
       // a client that does not read fast enough misses events instead of growing our buffers
       if (res.writableNeedDrain) {
@@ -45,7 +57,27 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
       res.write(`id: ${++id}\nevent: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
     };
     const unsubscribe = ctx.live.subscribe(onEvent);
-    const beat = setInterval(() => res.write(`: heartbeat ${ctx.clock.now()}\n\n`), heartbeatMs);
+    // each heartbeat also checks the caller is still signed in: sign-out, expiry or a revoked key ends the stream
+    const stillValid = async (): Promise<boolean> => {
+      const p = actor.principal;
+      if (p.session) {
+        const s = await ctx.stores.meta.getSession(p.session.idHash);
+        return s !== null && Date.parse(s.expires_at) > ctx.clock.now() && ctx.clock.now() - Date.parse(s.last_seen_at) < ctx.security.sessionIdleMs;
+      }
+      if (p.key) {
+        const k = await ctx.stores.meta.getApiKey(p.key.id);
+        return k !== null && k.revoked_at === null && (k.expires_at === null || Date.parse(k.expires_at) > ctx.clock.now());
+      }
+      return true;
+    };
+    const beat = setInterval(() => {
+      void stillValid().then((ok) => {
+        if (!ok) {
+          res.write(`event: signed_out\ndata: {}\n\n`);
+          end();
+        } else res.write(`: heartbeat ${ctx.clock.now()}\n\n`);
+      }, () => undefined);
+    }, heartbeatMs);
     beat.unref();
     const stop = () => {
       clearInterval(beat);

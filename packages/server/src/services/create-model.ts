@@ -1,10 +1,15 @@
 import type { Model, ModelCreate } from '@vigil/core';
-import type { ServiceContext } from '../context.ts';
+import { auditBy } from '../auth/actor.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { assertCanModels } from './authorize.ts';
 
-export async function createModel({ ctx, input }: { ctx: ServiceContext; input: ModelCreate }): Promise<Model> {
+/** Registers a model; the caller needs write rights on it, i.e. on its owner team or its id. */
+export async function createModel({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: ModelCreate }): Promise<Model> {
+  await assertCanModels(ctx, actor, 'write', [input.id], () => input.owner_team ?? null);
   const model = await ctx.stores.meta.createModel(input, new Date(ctx.clock.now()).toISOString());
   await ctx.registry.put(model);
   ctx.live.publish({ type: 'model', action: 'created', model: model.id, ts: ctx.clock.now() });
   ctx.log.info('model created', { model: model.id });
+  await ctx.audit.record(auditBy(actor, 'model.create', { type: 'model', id: model.id }, 'success', { owner_team: model.owner_team }));
   return model;
 }

@@ -1,6 +1,7 @@
 import { VigilError, type Model, type ModelSchemaVersion } from '@vigil/core';
 import type { ModelFilter } from '@vigil/storage';
-import type { ServiceContext } from '../context.ts';
+import { visibleModels } from '@vigil/core';
+import type { Actor, ServiceContext } from '../context.ts';
 
 export async function getModel({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Model> {
   const m = await ctx.stores.meta.getModel(input.id);
@@ -8,8 +9,10 @@ export async function getModel({ ctx, input }: { ctx: ServiceContext; input: { i
   return m;
 }
 
-export function listModels({ ctx, input }: { ctx: ServiceContext; input: ModelFilter }): Promise<Model[]> {
-  return ctx.stores.meta.listModels(input);
+/** The models the actor may read. */
+export async function listModels({ ctx, input, actor }: { ctx: ServiceContext; input: ModelFilter; actor: Actor }): Promise<Model[]> {
+  const all = await ctx.stores.meta.listModels(input);
+  return visibleModels(actor.principal, 'read', all) ?? all;
 }
 
 export async function listSchemaVersions({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<ModelSchemaVersion[]> {

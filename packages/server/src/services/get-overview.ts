@@ -1,5 +1,7 @@
 import { sketchQuantile } from '@vigil/core';
-import type { ServiceContext } from '../context.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { auditRead } from './authorize.ts';
+import { listModels } from './get-model.ts';
 import { currentDeployment } from './manage-deployments.ts';
 
 export interface ModelOverview {
@@ -19,8 +21,9 @@ export interface ModelOverview {
 }
 
 /** One row per model over [from, to): traffic, latency, label coverage, what serves production. */
-export async function getOverview({ ctx, input }: { ctx: ServiceContext; input: { from: number; to: number } }): Promise<ModelOverview[]> {
-  const [models, rows] = await Promise.all([ctx.stores.meta.listModels(), ctx.stores.events.overview(input.from, input.to)]);
+export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { from: number; to: number } }): Promise<ModelOverview[]> {
+  const [models, rows] = await Promise.all([listModels({ ctx, actor, input: {} }), ctx.stores.events.overview(input.from, input.to)]);
+  await auditRead(ctx, actor, 'overview', models.map((m) => m.id));
   const byModel = new Map(rows.map((r) => [r.model, r]));
   const seconds = (input.to - input.from) / 1000;
   return Promise.all(

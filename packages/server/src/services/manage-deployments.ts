@@ -1,13 +1,18 @@
 import type { Deployment, DeploymentCreate, DeploymentPatch } from '@vigil/core';
-import type { ServiceContext } from '../context.ts';
+import { auditBy } from '../auth/actor.ts';
+import type { Actor, ServiceContext } from '../context.ts';
 import { getModel } from './get-model.ts';
 
-export function createDeployment({ ctx, input }: { ctx: ServiceContext; input: { modelId: string; deployment: DeploymentCreate } }): Promise<Deployment> {
-  return ctx.stores.meta.createDeployment(input.modelId, input.deployment, new Date(ctx.clock.now()).toISOString());
+export async function createDeployment({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { modelId: string; deployment: DeploymentCreate } }): Promise<Deployment> {
+  const d = await ctx.stores.meta.createDeployment(input.modelId, input.deployment, new Date(ctx.clock.now()).toISOString());
+  await ctx.audit.record(auditBy(actor, 'deployment.create', { type: 'model', id: input.modelId }, 'success', { deployment: d.id, version: d.version, environment: d.environment }));
+  return d;
 }
 
-export function updateDeployment({ ctx, input }: { ctx: ServiceContext; input: { modelId: string; id: string; patch: DeploymentPatch } }): Promise<Deployment> {
-  return ctx.stores.meta.updateDeployment(input.modelId, input.id, input.patch);
+export async function updateDeployment({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { modelId: string; id: string; patch: DeploymentPatch } }): Promise<Deployment> {
+  const d = await ctx.stores.meta.updateDeployment(input.modelId, input.id, input.patch);
+  await ctx.audit.record(auditBy(actor, 'deployment.update', { type: 'model', id: input.modelId }, 'success', { deployment: d.id, patch: input.patch }));
+  return d;
 }
 
 export async function listDeployments({ ctx, input }: { ctx: ServiceContext; input: { modelId: string; environment?: string } }): Promise<Deployment[]> {

@@ -10,7 +10,8 @@ import {
   type Series,
 } from '@vigil/core';
 import type { RollupQuery } from '@vigil/storage';
-import type { ServiceContext } from '../context.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { assertCanModels, auditRead, readableModelIds } from './authorize.ts';
 
 /** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
 export const MAX_SERIES = 1000;
@@ -27,8 +28,11 @@ export interface QueryAnswer {
 }
 
 /** Answers a catalogue query from the rollups (or raw tables for logs and samples). */
-export async function queryMetric({ ctx, input: q }: { ctx: ServiceContext; input: MetricQuery }): Promise<QueryAnswer> {
+export async function queryMetric({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: MetricQuery }): Promise<QueryAnswer> {
+  const q = await scopeQuery(ctx, actor, input);
+  await auditRead(ctx, actor, `query ${q.metric.name}`, q.metric.source === 'samples' ? (q.filters['label.model'] ? [q.filters['label.model']] : null) : q.models);
   const events = ctx.stores.events;
+  if (q.models !== null && q.models.length === 0) return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source: 'rollup', series: [] };
   const rq: RollupQuery = { from: q.from, to: q.to, stepMs: q.stepMs, models: q.models, versions: q.versions, segments: q.segments, groupBy: q.groupBy, filters: q.filters };
   let series: Series[];
   let source: QueryAnswer['source'] = 'rollup';
@@ -69,4 +73,26 @@ export async function queryMetric({ ctx, input: q }: { ctx: ServiceContext; inpu
     });
   }
   return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source, series };
+}
+
+/**
+ * Narrows a query to what the actor may read: named models must all be readable; with none
+ * named, the query covers the readable ones. Metric samples carry their model as a label, so a
+ * caller limited to some models must filter on label.model.
+ */
+async function scopeQuery(ctx: ServiceContext, actor: Actor, q: MetricQuery): Promise<MetricQuery> {
+  if (q.metric.source === 'samples') {
+    const model = q.filters['label.model'];
+    if (model !== undefined) await assertCanModels(ctx, actor, 'read', [model]);
+    else if ((await readableModelIds(ctx, actor)) !== null) {
+      throw new VigilError('validation_failed', 'your grants cover only some models: filter samples with label.model=<model>', { details: [{ field: 'label.model', message: 'required for your grants' }] });
+    }
+    return q;
+  }
+  if (q.models !== null) {
+    await assertCanModels(ctx, actor, 'read', q.models);
+    return q;
+  }
+  const visible = await readableModelIds(ctx, actor);
+  return visible === null ? q : { ...q, models: visible };
 }
