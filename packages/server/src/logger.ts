@@ -10,7 +10,13 @@ export function createLogger(level: string, dest: NodeJS.WritableStream = proces
     {
       level,
       base: { service: 'vigil' },
-      redact: { paths: ['token', 'authorization', 'headers.authorization', '*.token', '*.authorization', 'password', '*.password', 'secret', '*.secret'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'cookie', '*.cookie', 'headers.cookie', 'set-cookie', '*["set-cookie"]',
+          'password', '*.password', 'current_password', '*.current_password', 'new_password', '*.new_password', 'secret', '*.secret', 'client_secret', '*.client_secret', 'csrf_token', '*.csrf_token',
+        ],
+        censor: '[redacted]',
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     dest as pino.DestinationStream,

@@ -29,6 +29,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, for the permission matrix test and for review. */
+    accessTable: { method: string; url: string; access: Access }[];
+  }
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -57,14 +61,15 @@ async function deny(ctx: ServiceContext, req: FastifyRequest, reply: FastifyRepl
  */
 export function installAccessControl(app: FastifyInstance, ctx: ServiceContext, auth: Authenticator, opts: { publicDocs: boolean }): void {
   app.decorateRequest('principal', null);
+  const table: FastifyInstance['accessTable'] = [];
+  app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
     const url = route.url;
     const docs = url === '/api/docs' || url.startsWith('/api/docs/');
-    if (docs) {
-      route.config = { ...(route.config ?? {}), access: opts.publicDocs ? { kind: 'public' } : { kind: 'signed-in' } } as typeof route.config;
-      return;
-    }
-    if (!(route.config as { access?: Access } | undefined)?.access) throw new Error(`route ${route.method} ${url} declares no access rule`);
+    if (docs) route.config = { ...(route.config ?? {}), access: opts.publicDocs ? { kind: 'public' } : { kind: 'signed-in' } } as typeof route.config;
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (!access) throw new Error(`route ${String(route.method)} ${url} declares no access rule`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url, access });
   });
 
   app.addHook('onRequest', async (req, reply) => {

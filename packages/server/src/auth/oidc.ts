@@ -22,6 +22,7 @@ interface Pending {
 }
 
 const FLOW_MS = 10 * 60_000;
+const MAX_PENDING = 10_000;
 
 /**
  * Starts and finishes sign-ins at the identity provider. The provider's metadata is fetched
@@ -49,6 +50,8 @@ export class OidcClient {
   async start(returnTo: string, now: number): Promise<{ url: string; state: string }> {
     const config = await this.configuration();
     for (const [k, p] of this.pending) if (p.expires <= now) this.pending.delete(k);
+    // the login route is public: a flood of unfinished sign-ins must not grow memory without end
+    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value as string);
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();

@@ -15,8 +15,24 @@ import { errorSchema, jsonSchema } from './openapi.ts';
 const OIDC_STATE_COOKIE = 'vigil_oidc_state';
 const SignInSchema = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict();
 const PasswordChangeSchema = z.object({ current_password: z.string().min(1).max(256), new_password: PasswordSchema }).strict();
-// Only a local path: an absolute URL here would make sign-in an open redirect.
-const ReturnTo = z.string().max(2000).regex(/^\/(?![/\\])/, 'must be a path on this server, starting with one "/"').default('/');
+// Only a local path: an absolute URL here would make sign-in an open redirect. Browsers drop tabs
+// and newlines inside a Location ("/\t/evil.example" becomes "//evil.example"), so control
+// characters are refused and the value must resolve to this server the way a browser resolves it.
+const LOCAL = 'http://vigil.invalid';
+const staysLocal = (v: string): boolean => {
+  if (![...v].every((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f)) return false;
+  try {
+    return new URL(v, LOCAL).origin === LOCAL;
+  } catch {
+    return false;
+  }
+};
+const ReturnTo = z
+  .string()
+  .max(2000)
+  .regex(/^\/(?![/\\])/, 'must be a path on this server, starting with one "/"')
+  .refine(staysLocal, 'must be a path on this server, without control characters')
+  .default('/');
 
 export interface AuthRouteOptions {
   ctx: ServiceContext;

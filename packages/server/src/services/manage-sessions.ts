@@ -11,13 +11,20 @@ export async function currentUser(ctx: ServiceContext, actor: Actor): Promise<Us
   return u;
 }
 
+/** Sign-out is for sessions: an API key has none to end (revoke the key instead). */
+function sessionOnly(actor: Actor, what: string): void {
+  if (actor.principal.type !== 'user') throw new VigilError('forbidden', `${what} works on browser sessions; an API key has no session (revoke the key with DELETE /api/v1/api-keys/{id} instead)`);
+}
+
 export async function signOut({ ctx, actor }: { ctx: ServiceContext; actor: Actor }): Promise<void> {
+  sessionOnly(actor, 'sign-out');
   if (actor.principal.session) await ctx.stores.meta.deleteSession(actor.principal.session.idHash);
   await ctx.audit.record(auditBy(actor, 'auth.sign_out', selfTarget(actor)));
 }
 
 /** Ends every session of the caller, this one included. */
 export async function signOutEverywhere({ ctx, actor }: { ctx: ServiceContext; actor: Actor }): Promise<{ ended: number }> {
+  sessionOnly(actor, 'sign-out everywhere');
   const ended = await ctx.stores.meta.deleteUserSessions(actor.principal.userId);
   await ctx.audit.record(auditBy(actor, 'auth.sign_out_everywhere', selfTarget(actor), 'success', { ended }));
   return { ended };
@@ -41,6 +48,7 @@ export async function changePassword({ ctx, actor, input }: { ctx: ServiceContex
 }
 
 export async function updateSelf({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: SelfPatch }): Promise<User> {
+  if (actor.principal.type !== 'user') throw new VigilError('forbidden', 'your profile is changed from a signed-in session, not with an API key');
   const u = await ctx.stores.meta.updateUser(actor.principal.userId, input, new Date(ctx.clock.now()).toISOString());
   await ctx.audit.record(auditBy(actor, 'user.update_self', selfTarget(actor), 'success', { fields: Object.keys(input) }));
   return u;

@@ -19,6 +19,12 @@ export async function signInWithClaims({ ctx, input, origin }: { ctx: ServiceCon
   const grants = grantsFromClaims(claims, mapping);
   let user: User | null = await ctx.stores.meta.getUserByOidc(issuer, sub);
   if (grants.length === 0) {
+    // the provider no longer vouches for any role: what the account had goes, sessions included
+    if (user && user.grants.length > 0) {
+      await ctx.stores.meta.updateUser(user.id, { grants: [] }, now);
+      await ctx.stores.meta.deleteUserSessions(user.id);
+      await ctx.audit.record(auditBy(origin, 'user.update', { type: 'user', id: user.id }, 'success', { username: user.username, grants: [], from: 'oidc claims' }));
+    }
     const groups = claims[mapping.groups_claim];
     return refuse('no role mapping matched', `signed in at the identity provider, but no Vigil role is mapped to this account (${mapping.groups_claim}: ${JSON.stringify(groups ?? null)})`, 'ask an administrator to add a rule to VIGIL_OIDC_MAPPING for one of your groups');
   }

@@ -1,0 +1,416 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fraudModel, prediction, startTestServer, type TestServer } from './testing/test-server.ts';
+import { SecurityScheduler } from './security-scheduler.ts';
+
+const PW = 'correct horse battery staple';
+
+async function addUser(s: TestServer, username: string, grants: unknown[], password = PW) {
+  const r = await s.call('POST', '/api/v1/users', { username, password, grants });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body as { id: string; username: string };
+}
+
+const signInRaw = (s: TestServer, username: string, password: string, headers: Record<string, string> = {}) =>
+  s.call('POST', '/api/v1/auth/sign-in', { username, password }, { token: null, headers });
+
+describe('sign-in, sessions and CSRF', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ VIGIL_SESSION_IDLE_MINUTES: '30', VIGIL_SESSION_MAX_HOURS: '2' });
+    await s.call('POST', '/api/v1/teams', { id: 'risk' });
+    await addUser(s, 'ada', [{ role: 'admin', scope: { kind: 'all' } }]);
+    await addUser(s, 'vic', [{ role: 'viewer', scope: { kind: 'all' } }]);
+  });
+  after(() => s.stop());
+
+  test('passwords are stored as Argon2id hashes, never as given', async () => {
+    const u = await s.server.ctx.stores.meta.getUserByUsername('ada');
+    const hash = await s.server.ctx.stores.meta.getPasswordHash(u!.id);
+    assert.match(hash!, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.ok(!hash!.includes(PW));
+  });
+
+  test('sign-in sets an HTTP-only, SameSite=Lax session cookie and answers the CSRF token', async () => {
+    const r = await signInRaw(s, 'ADA', PW);
+    assert.equal(r.status, 200);
+    const cookie = r.headers.getSetCookie().find((c) => c.startsWith('vigil_session='))!;
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.match(cookie, /Path=\//);
+    assert.doesNotMatch(cookie, /Secure/, 'plain http: not Secure');
+    assert.equal(r.body.user.username, 'ada');
+    assert.equal(typeof r.body.csrf_token, 'string');
+    assert.equal(r.body.user.password_hash, undefined);
+    const who = await s.call('GET', '/api/v1/auth/session', undefined, { session: { cookie: cookie.split(';')[0]!, csrf: null } });
+    assert.equal(who.status, 200);
+    assert.equal(who.body.via, 'session');
+    assert.equal(who.body.csrf_token, r.body.csrf_token);
+  });
+
+  test('a wrong password and an unknown user get the same 401', async () => {
+    const a = await signInRaw(s, 'vic', 'wrong password!!');
+    const b = await signInRaw(s, 'nobody-here', 'wrong password!!');
+    assert.equal(a.status, 401);
+    assert.equal(b.status, 401);
+    assert.equal(a.body.error.message, b.body.error.message);
+    assert.equal(a.headers.getSetCookie().length, 0);
+  });
+
+  test('a change through a session needs the CSRF header; a bearer key does not', async () => {
+    const ada = await s.signIn('ada', PW);
+    const without = await s.call('POST', '/api/v1/teams', { id: 'csrf-a' }, { session: ada, csrf: false });
+    assert.equal(without.status, 403);
+    assert.match(without.body.error.message, /x-csrf-token/i);
+    const wrong = await s.call('POST', '/api/v1/teams', { id: 'csrf-a' }, { session: { ...ada, csrf: 'forged' } });
+    assert.equal(wrong.status, 403);
+    assert.equal((await s.call('GET', '/api/v1/teams', undefined, { session: ada, csrf: false })).status, 200, 'reads need no CSRF token');
+    const ok = await s.call('POST', '/api/v1/teams', { id: 'csrf-a' }, { session: ada });
+    assert.equal(ok.status, 201);
+    assert.equal((await s.call('POST', '/api/v1/teams', { id: 'csrf-b' })).status, 201, 'bearer key');
+    // a form post (the usual CSRF vehicle) is not even parsed
+    const form = await s.call('POST', '/api/v1/auth/sign-in', undefined, { token: null, raw: 'username=ada&password=x', contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(form.status, 415);
+  });
+
+  test('a session ends after the idle time, and at its maximum age even when used', async () => {
+    const idle = await s.signIn('vic', PW);
+    s.advance(31 * 60_000);
+    const r = await s.call('GET', '/api/v1/models', undefined, { session: idle });
+    assert.equal(r.status, 401);
+    assert.match(r.body.error.message, /idle/);
+    const busy = await s.signIn('vic', PW);
+    for (let i = 0; i < 5; i++) {
+      s.advance(20 * 60_000);
+      assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: busy })).status, 200, `use ${i}`);
+    }
+    s.advance(21 * 60_000);
+    const old = await s.call('GET', '/api/v1/models', undefined, { session: busy });
+    assert.equal(old.status, 401);
+    assert.match(old.body.error.message, /maximum age/);
+  });
+
+  test('sign-out ends one session; sign-out everywhere ends them all', async () => {
+    const a = await s.signIn('vic', PW);
+    const b = await s.signIn('vic', PW);
+    const out = await s.call('POST', '/api/v1/auth/sign-out', undefined, { session: a });
+    assert.equal(out.status, 204);
+    assert.match(out.headers.getSetCookie().join(), /vigil_session=;/);
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: a })).status, 401);
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: b })).status, 200);
+    const c = await s.signIn('vic', PW);
+    const all = await s.call('POST', '/api/v1/auth/sign-out-everywhere', undefined, { session: c });
+    assert.equal(all.status, 200);
+    assert.equal(all.body.ended, 2);
+    for (const x of [b, c]) assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: x })).status, 401);
+  });
+
+  test('changing the password checks the old one and ends the other sessions', async () => {
+    await addUser(s, 'pat', [{ role: 'viewer', scope: { kind: 'all' } }]);
+    const here = await s.signIn('pat', PW);
+    const elsewhere = await s.signIn('pat', PW);
+    const wrong = await s.call('POST', '/api/v1/me/password', { current_password: 'not it at all', new_password: 'a brand new secret' }, { session: here });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.error.details[0].field, 'current_password');
+    const short = await s.call('POST', '/api/v1/me/password', { current_password: PW, new_password: 'short' }, { session: here });
+    assert.equal(short.status, 400);
+    assert.equal(short.body.error.details[0].field, 'new_password');
+    const ok = await s.call('POST', '/api/v1/me/password', { current_password: PW, new_password: 'a brand new secret' }, { session: here });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.other_sessions_ended, 1);
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: here })).status, 200);
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: elsewhere })).status, 401);
+    assert.equal((await signInRaw(s, 'pat', PW)).status, 401);
+    assert.equal((await signInRaw(s, 'pat', 'a brand new secret')).status, 200);
+  });
+
+  test('personas are a preference: they change no permission', async () => {
+    const vic = await s.signIn('vic', PW);
+    const r = await s.call('PATCH', '/api/v1/me', { persona: 'operations' }, { session: vic });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.persona, 'operations');
+    assert.deepEqual(r.body.grants, [{ role: 'viewer', scope: { kind: 'all' } }]);
+    assert.equal((await s.call('PATCH', '/api/v1/me', { persona: 'wizard' }, { session: vic })).status, 400);
+    assert.equal((await s.call('PATCH', '/api/v1/me', { grants: [] }, { session: vic })).status, 400, 'grants are not self-service');
+  });
+});
+
+describe('failed sign-ins are slowed, then locked out', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+    await addUser(s, 'lee', [{ role: 'viewer', scope: { kind: 'all' } }]);
+    await addUser(s, 'kim', [{ role: 'viewer', scope: { kind: 'all' } }]);
+  });
+  after(() => s.stop());
+
+  test('per account: waits grow after 3 failures; after 10 the right password is refused until the lock ends', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await signInRaw(s, 'lee', 'bad password 1')).status, 401);
+    const slowed = await signInRaw(s, 'lee', PW);
+    assert.equal(slowed.status, 429);
+    assert.match(slowed.body.error.message, /wait 1 s/);
+    assert.equal(slowed.headers.get('retry-after'), '1');
+    for (let i = 3; i < 10; i++) {
+      s.advance(31_000);
+      assert.equal((await signInRaw(s, 'lee', 'bad password 1')).status, 401, `failure ${i + 1}`);
+    }
+    s.advance(60_000);
+    const locked = await signInRaw(s, 'lee', PW);
+    assert.equal(locked.status, 429);
+    assert.match(locked.body.error.message, /locked after 10 failed attempts/);
+    assert.match(locked.body.error.hint, /unlock/);
+    assert.equal((await signInRaw(s, 'kim', PW)).status, 200, 'other accounts are not affected');
+    s.advance(15 * 60_000);
+    assert.equal((await signInRaw(s, 'lee', PW)).status, 200, 'the lock ends');
+    const audit = await s.call('GET', '/api/v1/audit?action=auth.sign_in_blocked');
+    assert.ok(audit.body.items.length >= 2);
+  });
+
+  test('an administrator can unlock an account at once', async () => {
+    for (let i = 0; i < 10; i++) {
+      s.advance(31_000);
+      await signInRaw(s, 'kim', 'bad password 2');
+    }
+    assert.equal((await signInRaw(s, 'kim', PW)).status, 429);
+    assert.equal((await s.call('POST', '/api/v1/users/kim/unlock')).status, 204);
+    s.advance(31_000); // the address (shared by every test here) is still slowed by its own count
+    assert.equal((await signInRaw(s, 'kim', PW)).status, 200);
+  });
+
+  test('per address: many failures across accounts slow that address', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9' };
+    const t = await startTestServer({ VIGIL_TRUST_PROXY: 'true' });
+    try {
+      await addUser(t, 'ann', [{ role: 'viewer', scope: { kind: 'all' } }]);
+      for (let i = 0; i < 10; i++) assert.equal((await signInRaw(t, `guess-${i}`, 'bad password 3', from)).status, 401);
+      const r = await signInRaw(t, 'ann', PW, from);
+      assert.equal(r.status, 429);
+      assert.match(r.body.error.message, /your address/);
+      assert.equal((await signInRaw(t, 'ann', PW, { 'x-forwarded-for': '198.51.100.7' })).status, 200, 'another address is fine');
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('API keys', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+    await s.call('POST', '/api/v1/models', fraudModel);
+    await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'churn', owner_team: 'growth' });
+    await addUser(s, 'eve', [{ role: 'editor', scope: { kind: 'all' } }]);
+    await addUser(s, 'val', [{ role: 'viewer', scope: { kind: 'all' } }]);
+    await s.call('POST', '/api/v1/users', { username: 'pipeline-bot', kind: 'service', grants: [{ role: 'editor', scope: { kind: 'all' } }] });
+  });
+  after(() => s.stop());
+
+  test('a key is shown once, stored hashed, listed with its last use, and revocable', async () => {
+    const eve = await s.signIn('eve', PW);
+    const created = await s.call('POST', '/api/v1/api-keys', { name: 'notebook', scope: 'read' }, { session: eve });
+    assert.equal(created.status, 201);
+    const secret = created.body.secret as string;
+    assert.match(secret, /^vgk_/);
+    const stored = await s.server.ctx.stores.meta.getApiKey(created.body.id);
+    assert.ok(!JSON.stringify(stored).includes(secret));
+    assert.equal(stored!.prefix, secret.slice(0, 12));
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { token: secret })).status, 200);
+    const list = await s.call('GET', '/api/v1/api-keys', undefined, { session: eve });
+    const mine = list.body.items.find((k: { id: string }) => k.id === created.body.id);
+    assert.ok(mine.last_used_at);
+    assert.equal(mine.last_used_ip, '127.0.0.1');
+    assert.ok(!JSON.stringify(list.body).includes(secret));
+    const newAddress = await s.call('GET', `/api/v1/audit?action=api_key.new_address&target_id=${created.body.id}`);
+    assert.equal(newAddress.body.items.length, 1);
+    assert.equal((await s.call('DELETE', `/api/v1/api-keys/${created.body.id}`, undefined, { session: eve })).status, 200);
+    const revoked = await s.call('GET', '/api/v1/models', undefined, { token: secret });
+    assert.equal(revoked.status, 401);
+    assert.match(revoked.body.error.message, /revoked/);
+  });
+
+  test('keys expire; an expiry in the past or not a time is refused', async () => {
+    const eve = await s.signIn('eve', PW);
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    const k = await s.call('POST', '/api/v1/api-keys', { name: 'short', scope: 'read', expires_at: soon }, { session: eve });
+    assert.equal(k.status, 201);
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { token: k.body.secret })).status, 200);
+    s.advance(2 * 3_600_000);
+    const r = await s.call('GET', '/api/v1/models', undefined, { token: k.body.secret });
+    assert.equal(r.status, 401);
+    assert.match(r.body.error.message, /expired/);
+    for (const expires_at of ['2001-01-01T00:00:00Z', 'tomorrow']) {
+      const bad = await s.call('POST', '/api/v1/api-keys', { name: 'x', scope: 'read', expires_at }, { session: eve });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.details[0].field, 'expires_at');
+    }
+  });
+
+  test('an ingest key writes only to its models and reads nothing', async () => {
+    const k = await s.call('POST', '/api/v1/api-keys', { name: 'fraud-writer', scope: 'ingest', models: ['fraud'], owner: 'pipeline-bot' });
+    assert.equal(k.status, 201, JSON.stringify(k.body));
+    const key = k.body.secret as string;
+    assert.equal((await s.call('POST', '/api/v1/predictions', [prediction(1)], { token: key })).status, 200);
+    const other = await s.call('POST', '/api/v1/predictions', [prediction(2), prediction(3, { model: 'churn' })], { token: key });
+    assert.equal(other.status, 403);
+    assert.match(other.body.error.message, /limited to models "fraud"/);
+    const list = await s.call('GET', '/api/v1/predictions?model=fraud&from=now-1d', undefined);
+    assert.deepEqual(list.body.items.map((p: { id: string }) => p.id), ['p-1'], 'nothing of the refused batch was stored');
+    const logs = await s.call('POST', '/api/v1/logs', [{ ts: new Date().toISOString(), level: 'info', message: 'no model' }], { token: key });
+    assert.equal(logs.status, 403);
+    const read = await s.call('GET', '/api/v1/models', undefined, { token: key });
+    assert.equal(read.status, 403);
+    assert.match(read.body.error.message, /scope "ingest"/);
+  });
+
+  test('bad key requests are refused with the field', async () => {
+    const val = await s.signIn('val', PW);
+    const useless = await s.call('POST', '/api/v1/api-keys', { name: 'w', scope: 'ingest' }, { session: val });
+    assert.equal(useless.status, 400);
+    assert.equal(useless.body.error.details[0].field, 'scope');
+    const forOther = await s.call('POST', '/api/v1/api-keys', { name: 'w', scope: 'read', owner: 'pipeline-bot' }, { session: val });
+    assert.equal(forOther.status, 403);
+    const person = await s.call('POST', '/api/v1/api-keys', { name: 'w', scope: 'read', owner: 'val' });
+    assert.equal(person.status, 400);
+    assert.equal(person.body.error.details[0].field, 'owner');
+    const unknown = await s.call('POST', '/api/v1/api-keys', { name: 'w', scope: 'read', models: ['nope'] }, { session: val });
+    assert.equal(unknown.body.error.details[0].field, 'models');
+    const extra = await s.call('POST', '/api/v1/api-keys', { name: 'w', scope: 'everything' }, { session: val });
+    assert.equal(extra.status, 400);
+    assert.equal((await s.call('DELETE', '/api/v1/api-keys/bootstrap', undefined, { session: val })).status, 404, "someone else's key reads as missing");
+  });
+
+  test('a service account has no password and cannot sign in', async () => {
+    const r = await s.call('POST', '/api/v1/users', { username: 'bot2', kind: 'service', password: 'long enough password' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.details[0].field, 'password');
+    assert.equal((await signInRaw(s, 'pipeline-bot', 'anything at all')).status, 401);
+  });
+});
+
+describe('audit log', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+    await addUser(s, 'ida', [{ role: 'viewer', scope: { kind: 'team', team: 'risk' } }]).catch(() => undefined);
+  });
+  after(() => s.stop());
+
+  test('records sign-ins, changes, reads and denials with who, what, when and from where', async () => {
+    await s.call('POST', '/api/v1/teams', { id: 'risk' });
+    await addUser(s, 'ida', [{ role: 'viewer', scope: { kind: 'team', team: 'risk' } }]);
+    await s.call('POST', '/api/v1/models', fraudModel);
+    await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'churn', owner_team: 'growth' });
+    await signInRaw(s, 'ida', 'not the password', { 'user-agent': 'audit-test/1.0' });
+    const ida = await s.signIn('ida', PW);
+    assert.equal((await s.call('GET', '/api/v1/models/fraud', undefined, { session: ida })).status, 200);
+    assert.equal((await s.call('GET', '/api/v1/models/churn', undefined, { session: ida })).status, 403);
+    const items = (await s.call('GET', '/api/v1/audit?limit=1000')).body.items as { action: string; outcome: string; actor_name: string | null; target_id: string | null; ip: string; user_agent: string | null; ts: string }[];
+    const find = (action: string, outcome: string, target?: string) => items.find((e) => e.action === action && e.outcome === outcome && (target === undefined || e.target_id === target));
+    const failed = find('auth.sign_in', 'failure');
+    assert.ok(failed);
+    assert.equal(failed.user_agent, 'audit-test/1.0');
+    assert.equal(failed.ip, '127.0.0.1');
+    assert.ok(find('auth.sign_in', 'success'));
+    assert.ok(find('model.create', 'success', 'fraud'));
+    assert.ok(find('user.create', 'success'));
+    const read = find('data.read', 'success', 'fraud');
+    assert.equal(read?.actor_name, 'ida');
+    assert.ok(find('access.denied', 'denied', 'churn'));
+    assert.ok(!JSON.stringify(items).includes(PW), 'no password in the audit log');
+    const filtered = await s.call('GET', '/api/v1/audit?actor=ida&action=data.*');
+    assert.ok(filtered.body.items.length >= 1);
+    assert.ok(filtered.body.items.every((e: { action: string }) => e.action.startsWith('data.')));
+    assert.equal((await s.call('GET', '/api/v1/audit?outcome=maybe')).status, 400);
+    assert.equal((await s.call('GET', '/api/v1/audit', undefined, { session: ida })).status, 403);
+  });
+
+  test('exports as CSV and JSON Lines, and the chain verifies', async () => {
+    const csv = await fetch(`${s.server.url}/api/v1/audit?format=csv`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type')!, /text\/csv/);
+    assert.match(csv.headers.get('content-disposition')!, /attachment; filename="vigil-audit-.*\.csv"/);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines[0], 'seq,ts,actor_type,actor_id,actor_name,action,target_type,target_id,outcome,ip,user_agent,details,prev_hash,hash');
+    assert.ok(lines.length > 5);
+    const jsonl = await fetch(`${s.server.url}/api/v1/audit?format=jsonl&action=auth.*`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const rows = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { action: string; hash: string });
+    assert.ok(rows.length >= 2 && rows.every((r) => r.action.startsWith('auth.') && r.hash.length === 64));
+    const v = await s.call('GET', '/api/v1/audit/verify');
+    assert.equal(v.body.ok, true);
+    assert.ok(v.body.checked > 5);
+  });
+
+  test('retention removes old entries and the chain still verifies from its anchor', async () => {
+    s.advance(401 * 86_400_000);
+    const r = await new SecurityScheduler(s.server.ctx).run();
+    assert.ok(r.audit > 5);
+    const v = await s.call('GET', '/api/v1/audit/verify');
+    assert.equal(v.body.ok, true, JSON.stringify(v.body));
+  });
+});
+
+describe('hardening', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ VIGIL_INGEST_RATE_LIMIT: '3', VIGIL_SIGNIN_RATE_LIMIT: '2', VIGIL_API_RATE_LIMIT: '1000' });
+    await s.call('POST', '/api/v1/models', fraudModel);
+    await addUser(s, 'vera', [{ role: 'viewer', scope: { kind: 'all' } }]);
+  });
+  after(() => s.stop());
+
+  test('security headers are on every answer', async () => {
+    for (const url of ['/api/v1/health', '/api/v1/models', '/nothing']) {
+      const r = await s.call('GET', url);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', url);
+      assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, url);
+      assert.equal(r.headers.get('referrer-policy'), 'no-referrer', url);
+      assert.match(r.headers.get('strict-transport-security') ?? '', /max-age=31536000/, url);
+      assert.equal(r.headers.get('x-frame-options'), 'SAMEORIGIN', url);
+    }
+  });
+
+  test('401 means no valid caller, 403 names the missing permission', async () => {
+    const none = await s.call('GET', '/api/v1/models', undefined, { token: null });
+    assert.equal(none.status, 401);
+    assert.equal(none.body.error.code, 'unauthorized');
+    const bad = await s.call('GET', '/api/v1/models', undefined, { token: 'vgk_not-a-key' });
+    assert.equal(bad.status, 401);
+    const vera = await s.signIn('vera', PW);
+    const denied = await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'x2' }, { session: vera });
+    assert.equal(denied.status, 403);
+    assert.equal(denied.body.error.code, 'forbidden');
+    assert.match(denied.body.error.message, /needs the "editor" role/);
+    assert.match(denied.body.error.message, /viewer on all models/);
+  });
+
+  test('ingestion and sign-in are rate limited per caller, with Retry-After', async () => {
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await s.call('POST', '/api/v1/predictions', [prediction(100 + i)])).status);
+    assert.ok(codes.includes(429), `codes ${codes}`);
+    const limited = await s.call('POST', '/api/v1/predictions', [prediction(200)]);
+    if (limited.status === 429) {
+      assert.equal(limited.body.error.code, 'rate_limited');
+      assert.ok(Number(limited.headers.get('retry-after')) >= 0);
+    }
+    // the limit (2 a minute per address) counts every attempt from this address, good or bad
+    const signIns = [];
+    for (let i = 0; i < 4; i++) signIns.push(await signInRaw(s, 'vera', PW));
+    const statuses = signIns.map((r) => r.status);
+    assert.ok(statuses.filter((c) => c === 200).length <= 2, `statuses ${statuses}`);
+    const last = signIns[3]!;
+    assert.equal(last.status, 429);
+    assert.equal(last.body.error.code, 'rate_limited');
+    assert.ok(Number(last.headers.get('retry-after')) > 0);
+  });
+
+  test('secrets never reach the log', async () => {
+    const lines: string[] = [];
+    const { createLogger } = await import('./logger.ts');
+    const { Writable } = await import('node:stream');
+    const log = createLogger('debug', new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    log.info('sign-in', { password: 'hunter2-secret', headers: { authorization: 'Bearer vgk_abc', cookie: 'vigil_session=zzz' }, body: { current_password: 'old-secret', new_password: 'new-secret', client_secret: 'cs-secret' }, token: 'tok-secret' });
+    const text = lines.join('');
+    for (const secret of ['hunter2-secret', 'vgk_abc', 'vigil_session=zzz', 'old-secret', 'new-secret', 'cs-secret', 'tok-secret']) assert.ok(!text.includes(secret), `${secret} logged: ${text}`);
+    assert.match(text, /\[redacted\]/);
+  });
+});
