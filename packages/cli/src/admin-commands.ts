@@ -58,9 +58,14 @@ export function registerAdminCommands(program: Command, configOrExit: () => Conf
       if (o.admin && o.team) fail('--admin means admin on all models; for a team admin use --role admin --team <team>', 2);
       const { meta } = await open();
       try {
-        if (o.team && !(await meta.getTeam(o.team))) await meta.createTeam({ id: o.team, name: o.team }, new Date().toISOString());
+        // The password is checked before anything is written, so a refused one leaves no team behind.
         const password = PasswordSchema.safeParse(await readPassword(o.passwordStdin ?? false));
         if (!password.success) fail(`password: ${password.error.issues[0]?.message}`, 2);
+        if (await meta.getUserByUsername(username.data!)) fail(`user "${username.data}" already exists; list users with \`vigil users list\``);
+        if (o.team && !(await meta.getTeam(o.team))) {
+          await meta.createTeam({ id: o.team, name: o.team }, new Date().toISOString());
+          await meta.appendAudit([{ ...cliAudit('team.create', o.team, {}), target_type: 'team' }]);
+        }
         const grants: Grant[] = [{ role, scope: o.team ? { kind: 'team', team: o.team } : { kind: 'all' } }];
         const u = await meta.createUser({ username: username.data!, display_name: username.data!, email: null, kind: 'human', persona: null, source: 'local', password_hash: await hashPassword(password.data!), grants }, new Date().toISOString());
         await meta.appendAudit([cliAudit('user.create', u.id, { username: u.username, grants })]);
@@ -76,11 +81,14 @@ export function registerAdminCommands(program: Command, configOrExit: () => Conf
     .description('list users and service accounts')
     .action(async () => {
       const { meta } = await open();
-      for (const u of await meta.listUsers()) {
-        const grants = u.grants.map((g) => `${g.role}@${g.scope.kind === 'all' ? '*' : g.scope.kind === 'team' ? `team:${g.scope.team}` : g.scope.models.join('+')}`).join(' ');
-        print(`${u.username.padEnd(24)} ${u.kind.padEnd(8)} ${u.source.padEnd(6)} ${u.disabled ? 'disabled' : 'enabled '} ${grants || '(no grants)'}`);
+      try {
+        for (const u of await meta.listUsers()) {
+          const grants = u.grants.map((g) => `${g.role}@${g.scope.kind === 'all' ? '*' : g.scope.kind === 'team' ? `team:${g.scope.team}` : g.scope.models.join('+')}`).join(' ');
+          print(`${u.username.padEnd(24)} ${u.kind.padEnd(8)} ${u.source.padEnd(6)} ${u.disabled ? 'disabled' : 'enabled '} ${grants || '(no grants)'}`);
+        }
+      } finally {
+        await meta.close();
       }
-      await meta.close();
     });
   users
     .command('reset-password <username>')

@@ -27,6 +27,8 @@ export class SecurityScheduler {
     const now = ctx.clock.now();
     try {
       const sessions = await ctx.stores.meta.pruneSessions(new Date(now).toISOString(), new Date(now - ctx.security.sessionIdleMs).toISOString());
+      // failures count toward lock-outs for 15 minutes; a day is ample
+      await ctx.stores.meta.pruneLoginFailures(new Date(now - 24 * HOUR).toISOString());
       const audit = await ctx.stores.meta.pruneAudit(new Date(now - ctx.security.auditRetentionDays * 24 * HOUR).toISOString());
       if (audit > 0) ctx.log.info('audit retention applied', { removed: audit, days: ctx.security.auditRetentionDays });
       return { sessions, audit };

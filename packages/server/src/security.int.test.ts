@@ -414,3 +414,78 @@ describe('hardening', () => {
     assert.match(text, /\[redacted\]/);
   });
 });
+
+describe('first start and administration guard rails', () => {
+  test('VIGIL_INITIAL_ADMIN_PASSWORD creates the first admin only while no person has an account', async () => {
+    const s = await startTestServer({ VIGIL_INITIAL_ADMIN_USERNAME: 'Root', VIGIL_INITIAL_ADMIN_PASSWORD: PW });
+    try {
+      const root = await s.signIn('root', PW);
+      const who = await s.call('GET', '/api/v1/auth/session', undefined, { session: root });
+      assert.deepEqual(who.body.user.grants, [{ role: 'admin', scope: { kind: 'all' } }]);
+      assert.equal((await s.server.ctx.stores.meta.listUsers()).filter((u) => u.kind === 'human').length, 1);
+    } finally {
+      await s.stop();
+    }
+    const short = await import('./config.ts').then(({ loadConfig }) => {
+      try {
+        loadConfig({ VIGIL_INITIAL_ADMIN_PASSWORD: 'short-pw' });
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+    assert.match(short!, /VIGIL_INITIAL_ADMIN_PASSWORD=\(hidden\): must be at least 12 characters/);
+    assert.ok(!short!.includes('short-pw'), 'the secret is not echoed');
+  });
+
+  test('the last admin on all models cannot be deleted, disabled or demoted', async () => {
+    const s = await startTestServer();
+    try {
+      // the bootstrap service account is an admin too: revoke its standing first
+      const boot = await s.server.ctx.stores.meta.getUserByUsername('bootstrap');
+      await addUser(s, 'solo', [{ role: 'admin', scope: { kind: 'all' } }]);
+      const solo = await s.signIn('solo', PW);
+      assert.equal((await s.call('PATCH', `/api/v1/users/${boot!.id}`, { grants: [] }, { session: solo })).status, 200);
+      for (const [method, body] of [['DELETE', undefined], ['PATCH', { disabled: true }], ['PATCH', { grants: [{ role: 'viewer', scope: { kind: 'all' } }] }]] as const) {
+        const r = await s.call(method, '/api/v1/users/solo', body, { session: solo });
+        assert.equal(r.status, 409, `${method} ${JSON.stringify(body)}`);
+        assert.match(r.body.error.message, /no enabled user with the admin role on all models/);
+      }
+      assert.equal((await s.call('POST', '/api/v1/users', { username: 'deputy', password: PW, grants: [{ role: 'admin', scope: { kind: 'all' } }] }, { session: solo })).status, 201);
+      assert.equal((await s.call('PATCH', '/api/v1/users/solo', { disabled: true }, { session: solo })).status, 200);
+      assert.equal((await s.call('GET', '/api/v1/models', undefined, { session: solo })).status, 401, 'disabling ends the sessions');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test('team grants must name a team that exists; usernames are unique whatever the case', async () => {
+    const s = await startTestServer();
+    try {
+      const r = await s.call('POST', '/api/v1/users', { username: 'tia', password: PW, grants: [{ role: 'viewer', scope: { kind: 'team', team: 'nope' } }] });
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error.details[0].field, 'grants.0.scope.team');
+      await addUser(s, 'Tia', []);
+      assert.equal((await s.call('POST', '/api/v1/users', { username: 'TIA', password: PW })).status, 409);
+      const bad = await s.call('POST', '/api/v1/users', { username: 'has space', password: 'short', grants: [{ role: 'god', scope: { kind: 'all' } }] });
+      assert.deepEqual(bad.body.error.details.map((d: { field: string }) => d.field).sort(), ['grants.0.role', 'password', 'username']);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test('a revoked bootstrap key stays revoked across restarts; VIGIL_PUBLIC_API_DOCS opens the docs', async () => {
+    const s = await startTestServer({ VIGIL_PUBLIC_API_DOCS: 'true' });
+    try {
+      assert.equal((await s.call('GET', '/api/docs/json', undefined, { token: null })).status, 200);
+      assert.equal((await s.call('DELETE', '/api/v1/api-keys/bootstrap')).status, 200);
+      assert.equal((await s.call('GET', '/api/v1/models')).status, 401);
+      const { ensureBootstrapKey } = await import('./auth/bootstrap.ts');
+      const again = await ensureBootstrapKey(s.server.ctx.stores.meta, s.dir, 'test-admin-token-0123456789', new Date().toISOString());
+      assert.match(again.messages.join(), /was revoked/);
+      assert.equal((await s.call('GET', '/api/v1/models')).status, 401);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -258,6 +258,10 @@ export class SecurityTables {
     this.change('DELETE FROM login_failures WHERE key = ?', key);
   }
 
+  pruneLoginFailures(before: string): number {
+    return this.change('DELETE FROM login_failures WHERE ts < ?', toUtcIso(before, 'before'));
+  }
+
   appendAudit(entries: AuditInput[]): AuditEntry[] {
     // Stored as JSON text, so hash what the JSON round trip gives back (a Date becomes its
     // ISO text, an undefined field disappears); otherwise a verifier would see another payload.

@@ -255,6 +255,7 @@ export class SqliteMetaStore implements MetaStore {
   async recordLoginFailure(...a: Args<'recordLoginFailure'>): Result<'recordLoginFailure'> { this.sec.recordLoginFailure(...a); }
   async loginFailures(...a: Args<'loginFailures'>): Result<'loginFailures'> { return this.sec.loginFailures(...a); }
   async clearLoginFailures(...a: Args<'clearLoginFailures'>): Result<'clearLoginFailures'> { this.sec.clearLoginFailures(...a); }
+  async pruneLoginFailures(...a: Args<'pruneLoginFailures'>): Result<'pruneLoginFailures'> { return this.sec.pruneLoginFailures(...a); }
 
   async appendAudit(...a: Args<'appendAudit'>): Result<'appendAudit'> { return this.sec.appendAudit(...a); }
   async listAudit(...a: Args<'listAudit'>): Result<'listAudit'> { return this.sec.listAudit(...a); }

@@ -283,6 +283,9 @@ export function runSecurityStoreContract(name: string, makeHarness: () => Promis
       await s.clearLoginFailures('user:alice');
       assert.deepEqual(await s.loginFailures('user:alice', T(1)), { count: 0, lastAt: null });
       assert.deepEqual(await s.loginFailures('ip:192.0.2.1', T(1)), { count: 1, lastAt: T(1, 4) });
+      await s.recordLoginFailure('ip:192.0.2.1', T(2));
+      assert.equal(await s.pruneLoginFailures(T(2)), 1, 'older than before');
+      assert.deepEqual(await s.loginFailures('ip:192.0.2.1', T(1)), { count: 1, lastAt: T(2) });
     });
 
     describe('audit log', () => {

@@ -101,6 +101,8 @@ export interface SecurityStore {
   /** Failures for the key at or after `since`, and when the latest was. */
   loginFailures(key: string, since: string): Promise<{ count: number; lastAt: string | null }>;
   clearLoginFailures(key: string): Promise<void>;
+  /** Forgets failures older than `before` (they no longer count toward any lock-out). Returns how many. */
+  pruneLoginFailures(before: string): Promise<number>;
 
   /**
    * Appends entries in order, each chained to the one before: seq = previous + 1,

@@ -75,7 +75,8 @@ export function describeMissing(p: Principal, action: Action, target: string): s
     const want = action === 'read' ? '"read" or "admin"' : action === 'ingest' ? '"ingest" or "admin"' : '"admin"';
     return `this API key has scope "${p.key.scope}"; ${action} on ${target} needs a key with scope ${want}`;
   }
-  if (p.key && p.key.models !== null && target.startsWith('model ')) {
+  // Any model target ("model …", "models …", "all models …"): the key's list may be what refuses it.
+  if (p.key && p.key.models !== null && /^(models? |all models)/.test(target)) {
     return `this API key is limited to models ${p.key.models.map((m) => `"${m}"`).join(', ')}; it cannot ${action} ${target}, or the key's owner lacks the "${role}" role there`;
   }
   const has = p.grants.length ? p.grants.map(describeGrant).join('; ') : 'no grants';

@@ -25,15 +25,19 @@ export const OidcMappingSchema = z
   .strict();
 export type OidcMapping = z.infer<typeof OidcMappingSchema>;
 
-const valueAt = (claims: Record<string, unknown>, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), claims);
+// A claim named with dots (Auth0's namespaced "https://example.com/roles") is read whole;
+// otherwise the dots walk into nested objects ("realm_access.roles").
+export const claimAt = (claims: Record<string, unknown>, path: string): unknown =>
+  Object.hasOwn(claims, path)
+    ? claims[path]
+    : path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), claims);
 
 /** The grants the claims earn, in rule order, without duplicates; `default_grants` when none match. */
 export function grantsFromClaims(claims: Record<string, unknown>, mapping: OidcMapping): Grant[] {
   const out: Grant[] = [];
   const seen = new Set<string>();
   for (const r of mapping.rules) {
-    const v = valueAt(claims, r.claim ?? mapping.groups_claim);
+    const v = claimAt(claims, r.claim ?? mapping.groups_claim);
     const hit = Array.isArray(v) ? v.includes(r.value) : v === r.value;
     if (!hit) continue;
     const g: Grant = { role: r.role, scope: r.scope };
@@ -46,8 +50,8 @@ export function grantsFromClaims(claims: Record<string, unknown>, mapping: OidcM
   return out.length ? out : mapping.default_grants;
 }
 
-/** The Vigil username for an SSO user: the configured claim, else email, else the subject. */
-export function usernameFromClaims(claims: Record<string, unknown>, mapping: OidcMapping): string {
-  const pick = [valueAt(claims, mapping.username_claim), claims.email, claims.sub].find((v) => typeof v === 'string' && v.length > 0) as string;
-  return pick.trim().toLowerCase();
+/** The Vigil username for an SSO user: the configured claim, else email, else the subject; null when none is usable. */
+export function usernameFromClaims(claims: Record<string, unknown>, mapping: OidcMapping): string | null {
+  const pick = [claimAt(claims, mapping.username_claim), claims.email, claims.sub].find((v) => typeof v === 'string' && v.trim().length > 0) as string | undefined;
+  return pick === undefined ? null : pick.trim().toLowerCase();
 }

@@ -11,11 +11,16 @@ import type { AuditHash } from '@vigil/core';
 export function resolveAuditKey(dataDir: string, fromEnv: string | undefined): string {
   if (fromEnv) return fromEnv;
   const file = path.join(dataDir, 'audit-key');
+  let existing: string | null = null;
   try {
-    const k = fs.readFileSync(file, 'utf8').trim();
-    if (k.length >= 32) return k;
+    existing = fs.readFileSync(file, 'utf8').trim();
   } catch {
     /* first start */
+  }
+  if (existing !== null) {
+    if (existing.length >= 32) return existing;
+    // never replace it: entries already written were hashed with it
+    throw new Error(`${file} holds an audit key shorter than 32 characters; restore the original file (the audit chain was written with it) or set VIGIL_AUDIT_KEY`);
   }
   const k = randomBytes(32).toString('base64url');
   fs.writeFileSync(file, `${k}\n`, { mode: 0o600, flag: 'wx' });

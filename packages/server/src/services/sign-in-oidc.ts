@@ -1,4 +1,4 @@
-import { grantsFromClaims, UsernameSchema, VigilError, type OidcMapping, type User } from '@vigil/core';
+import { claimAt, grantsFromClaims, usernameFromClaims, UsernameSchema, VigilError, type OidcMapping, type User } from '@vigil/core';
 import { auditBy } from '../auth/actor.ts';
 import type { ServiceContext } from '../context.ts';
 import { openSession, type NewSession, type Origin } from './sign-in.ts';
@@ -25,14 +25,14 @@ export async function signInWithClaims({ ctx, input, origin }: { ctx: ServiceCon
       await ctx.stores.meta.deleteUserSessions(user.id);
       await ctx.audit.record(auditBy(origin, 'user.update', { type: 'user', id: user.id }, 'success', { username: user.username, grants: [], from: 'oidc claims' }));
     }
-    const groups = claims[mapping.groups_claim];
+    const groups = claimAt(claims, mapping.groups_claim);
     return refuse('no role mapping matched', `signed in at the identity provider, but no Vigil role is mapped to this account (${mapping.groups_claim}: ${JSON.stringify(groups ?? null)})`, 'ask an administrator to add a rule to VIGIL_OIDC_MAPPING for one of your groups');
   }
   if (user?.disabled) return refuse('account disabled', 'this account is disabled in Vigil', 'ask an administrator to enable it');
   const display = typeof claims.name === 'string' ? claims.name : undefined;
   const email = typeof claims.email === 'string' ? claims.email : null;
   if (!user) {
-    const name = UsernameSchema.safeParse(String(claims[mapping.username_claim] ?? claims.email ?? sub));
+    const name = UsernameSchema.safeParse(usernameFromClaims(claims, mapping) ?? '');
     if (!name.success) return refuse('bad username claim', `the identity provider's ${mapping.username_claim} claim is not a usable username`, 'set username_claim in VIGIL_OIDC_MAPPING to a claim with a simple name or an email');
     const clash = await ctx.stores.meta.getUserByUsername(name.data);
     if (clash) return refuse('username taken', `a Vigil account named "${name.data}" already exists and is not linked to this identity provider`, 'an administrator can rename or delete the local account, then sign in with SSO again');
