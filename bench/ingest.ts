@@ -53,7 +53,7 @@ async function main() {
   const parseRate = parsed / ((performance.now() - t) / 1000);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-ingest-'));
-  const { child, url } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
+  const { child, url } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', VIGIL_INGEST_RATE_LIMIT: '0', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
   const created = await post(`${url}/api/v1/models`, TOKEN, Buffer.from(JSON.stringify({ id: 'bench', name: 'bench', task: 'binary', schema: { features: FEATURES, segments: ['region'] } })));
   if (created.status !== 201) throw new Error(`model create failed: ${created.text}`);
 

@@ -126,7 +126,7 @@ async function main() {
   }
 
   const t = performance.now();
-  const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn' });
+  const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_API_RATE_LIMIT: '0' });
   console.log(`server up in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   try {
     await checkCounts(url, data);

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { PasswordSchema, ROLES, UsernameSchema, type AuditInput, type Grant, type Role } from '@vigil/core';
-import { hashPassword, openMetaStore, verifyAudit, type Config } from '@vigil/server';
+import { accountFailureKey, hashPassword, openMetaStore, verifyAudit, type Config } from '@vigil/server';
 
 type Out = (line: string) => void;
 
@@ -103,7 +103,7 @@ export function registerAdminCommands(program: Command, configOrExit: () => Conf
         if (!password.success) fail(`password: ${password.error.issues[0]?.message}`, 2);
         await meta.setPasswordHash(u!.id, await hashPassword(password.data!), new Date().toISOString());
         await meta.deleteUserSessions(u!.id);
-        await meta.clearLoginFailures(`user:${u!.username}`);
+        await meta.clearLoginFailures(accountFailureKey(u!.username));
         await meta.appendAudit([cliAudit('user.password_reset', u!.id, { username: u!.username })]);
         print(`vigil: password of "${u!.username}" changed; their sessions ended`);
       } finally {
@@ -116,15 +116,16 @@ export function registerAdminCommands(program: Command, configOrExit: () => Conf
     .command('verify')
     .description('check the hash chain of the whole audit log; exits 1 at the first entry that was changed, removed or reordered')
     .action(async () => {
+      const config = configOrExit();
       const { meta, auditHash } = await open();
       const started = Date.now();
       let last = 0;
-      const r = await verifyAudit(meta, auditHash, (n) => {
+      const r = await verifyAudit(meta, auditHash, { now: Date.now(), retentionDays: config.VIGIL_AUDIT_RETENTION_DAYS, onProgress: (n) => {
         if (Date.now() - last > 1000) {
           last = Date.now();
           process.stderr.write(`vigil: checked ${n} entries…\n`);
         }
-      });
+      } });
       await meta.close();
       if (!r.ok) return fail(`audit log FAILED verification at entry ${r.seq}: ${r.problem} (${r.checked} entries before it are intact)`);
       print(`vigil: audit log intact: ${r.checked} entries checked in ${((Date.now() - started) / 1000).toFixed(1)} s${r.lastSeq !== null ? `, last entry ${r.lastSeq}` : ''}`);

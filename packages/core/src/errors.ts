@@ -24,14 +24,17 @@ export class VigilError extends Error {
   readonly hint: string | undefined;
   /** For `rate_limited`: how long the caller should wait (becomes a Retry-After header). */
   readonly retryAfterMs: number | undefined;
+  /** For `forbidden`: the denial is already in the audit log (with its target), so the edge does not record it again. */
+  readonly audited: boolean;
 
-  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; hint?: string; retryAfterMs?: number } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; hint?: string; retryAfterMs?: number; audited?: boolean } = {}) {
     super(message);
     this.name = 'VigilError';
     this.code = code;
     this.details = opts.details ?? [];
     this.hint = opts.hint;
     this.retryAfterMs = opts.retryAfterMs;
+    this.audited = opts.audited ?? false;
   }
 }
 

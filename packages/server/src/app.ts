@@ -76,7 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   // Security headers. The API answers JSON; the CSP allows only this origin (the docs UI sets its own).
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], upgradeInsecureRequests: null } },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' },
   });
@@ -84,7 +84,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installAccessControl(app, ctx, auth, { publicDocs: opts.publicDocs ?? false });
   installRateLimits(app, opts.rateLimits ?? NO_LIMITS);
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // served over plain http on a LAN, upgrade-insecure-requests would send the browser to https and break the page
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h.replace(/\s*upgrade-insecure-requests;?/, '') });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
@@ -102,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return payload.pipe(createGunzip());
   });
 
-  app.setErrorHandler(makeErrorHandler(ctx.log, opts.bodyLimit));
+  app.setErrorHandler(makeErrorHandler(ctx.log, opts.bodyLimit, ctx.audit));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`, 'see the API documentation at /api/docs'));
   });

@@ -56,7 +56,7 @@ export const ConfigSchema = z
     VIGIL_PUBLIC_API_DOCS: bool.default(false),
     VIGIL_AUDIT_RETENTION_DAYS: intFrom(1, 36_500).default(400),
     VIGIL_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (use a long random secret)').max(512).optional(),
-    VIGIL_SIGNIN_RATE_LIMIT: intFrom(1, 100_000).default(30),
+    VIGIL_SIGNIN_RATE_LIMIT: intFrom(0, 100_000).default(30),
     VIGIL_INGEST_RATE_LIMIT: intFrom(0, 1_000_000).default(600),
     VIGIL_API_RATE_LIMIT: intFrom(0, 1_000_000).default(100),
 

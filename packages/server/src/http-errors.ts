@@ -1,7 +1,8 @@
 import { VigilError, type ErrorCode } from '@vigil/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Logger } from './context.ts';
+import { auditBy } from './auth/actor.ts';
+import type { AuditRecorder, Logger } from './context.ts';
 
 export const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -36,8 +37,14 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 /** Maps domain and framework errors to JSON bodies with a status; never leaks internals. */
-export function makeErrorHandler(log: Logger, bodyLimit: number) {
-  return (err: FastifyError | VigilError | Error, req: FastifyRequest, reply: FastifyReply): void => {
+export function makeErrorHandler(log: Logger, bodyLimit: number, audit?: AuditRecorder) {
+  return async (err: FastifyError | VigilError | Error, req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (err instanceof VigilError && err.code === 'forbidden' && !err.audited && audit && req.principal) {
+      // every 403 is in the audit log; denials with a model target were recorded where they arose
+      await audit
+        .record(auditBy({ principal: req.principal, ip: req.ip, userAgent: req.headers['user-agent'] ?? null }, 'access.denied', { type: 'route', id: req.routeOptions.url ?? null }, 'denied', { method: req.method, message: err.message }))
+        .catch((e: unknown) => log.error('audit append failed', { err: (e as Error).message }));
+    }
     if (err instanceof VigilError) {
       if (err.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
       void reply.status(STATUS[err.code]).send(errorBody(err.code, err.message, err.hint, err.details));

@@ -21,7 +21,8 @@ const WRITE_ANY: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyAdmi
 const WRITE_FRAUD: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyAdmin'];
 const INGEST_FRAUD: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyIngest', 'keyAdmin', 'keyIngestFraud'];
 const INGEST_CHURN: Who[] = ['admin', 'editor', 'keyIngest', 'keyAdmin'];
-const KEY_CREATORS: Who[] = SESSIONS.concat(['keyAdmin']);
+const KEY_MANAGERS: Who[] = SESSIONS.concat(['keyAdmin']);
+const INGEST_ALL: Who[] = ['admin', 'editor', 'keyIngest', 'keyAdmin'];
 
 interface Row {
   method: string;
@@ -68,9 +69,9 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/teams', allowed: SIGNED_IN },
   { method: 'POST', url: '/api/v1/teams', body: { id: 'team-$w' }, allowed: SYSTEM_ADMIN },
   { method: 'DELETE', url: '/api/v1/teams/:teamId', path: '/api/v1/teams/spare-$w', allowed: SYSTEM_ADMIN },
-  { method: 'GET', url: '/api/v1/api-keys', allowed: SIGNED_IN },
-  { method: 'POST', url: '/api/v1/api-keys', body: { name: 'k', scope: 'read' }, allowed: KEY_CREATORS },
-  { method: 'DELETE', url: '/api/v1/api-keys/:keyId', path: '/api/v1/api-keys/no-such-key', allowed: SIGNED_IN },
+  { method: 'GET', url: '/api/v1/api-keys', allowed: KEY_MANAGERS },
+  { method: 'POST', url: '/api/v1/api-keys', body: { name: 'k', scope: 'read' }, allowed: KEY_MANAGERS },
+  { method: 'DELETE', url: '/api/v1/api-keys/:keyId', path: '/api/v1/api-keys/no-such-key', allowed: KEY_MANAGERS },
   { method: 'GET', url: '/api/v1/audit', allowed: SYSTEM_ADMIN },
   { method: 'GET', url: '/api/v1/audit/verify', allowed: SYSTEM_ADMIN },
 
@@ -82,6 +83,8 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/models/:id', path: '/api/v1/models/unknown', allowed: ['admin', 'editor', 'viewer', 'keyRead', 'keyAdmin'], label: 'unknown model: 404 only to those who could see it' },
   { method: 'PATCH', url: '/api/v1/models/:id', path: '/api/v1/models/fraud', body: { description: 'by $w' }, allowed: WRITE_FRAUD },
   { method: 'PATCH', url: '/api/v1/models/:id', path: '/api/v1/models/mover', body: { owner_team: 'growth' }, allowed: ['admin', 'editor', 'keyAdmin'], label: 'moving a risk model to a team the caller cannot write' },
+  { method: 'PATCH', url: '/api/v1/models/:id', path: '/api/v1/models/orphan', body: { owner_team: null }, allowed: ['admin', 'editor', 'keyAdmin'], label: 'taking a risk model out of every team' },
+  { method: 'POST', url: '/api/v1/models', body: { ...fraudModel, id: 'churn', owner_team: 'risk' }, allowed: ['admin', 'editor', 'keyAdmin'], label: 'an id taken in another team: 403, not 409, to those who cannot see it' },
   { method: 'GET', url: '/api/v1/models/:id/schemas', path: '/api/v1/models/fraud/schemas', allowed: READ_FRAUD },
   { method: 'POST', url: '/api/v1/models/:id/versions', path: '/api/v1/models/fraud/versions', body: { version: 'v-$w' }, allowed: WRITE_FRAUD },
   { method: 'GET', url: '/api/v1/models/:id/versions', path: '/api/v1/models/fraud/versions', allowed: READ_FRAUD },
@@ -91,6 +94,8 @@ const ROWS: Row[] = [
 
   ingest('predictions', { model: 'fraud' }, INGEST_FRAUD),
   ingest('predictions', { model: 'churn' }, INGEST_CHURN, 'for a model of another team'),
+  ingest('logs', { level: 'info' }, INGEST_ALL, 'naming no model'),
+  ingest('metrics', { name: 'cpu' }, INGEST_ALL, 'naming no model'),
   ingest('labels', { model: 'fraud' }, INGEST_FRAUD),
   ingest('metrics', { labels: { model: 'fraud' } }, INGEST_FRAUD),
   ingest('logs', { model: 'fraud' }, INGEST_FRAUD),
@@ -126,6 +131,7 @@ describe('permission matrix: every route × every kind of caller', () => {
     await s.call('POST', '/api/v1/models', fraudModel);
     await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'churn', owner_team: 'growth' });
     await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'mover' });
+    await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'orphan' });
     await s.call('POST', '/api/v1/models/fraud/versions', { version: 'v1' });
     for (const [name, grants] of Object.entries(users)) {
       const r = await s.call('POST', '/api/v1/users', { username: name.toLowerCase(), password: PW, grants });

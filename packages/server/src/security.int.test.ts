@@ -489,3 +489,126 @@ describe('first start and administration guard rails', () => {
     }
   });
 });
+
+describe('review findings stay fixed', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({}, { heartbeatMs: 200 });
+    await s.call('POST', '/api/v1/models', fraudModel);
+    await s.call('POST', '/api/v1/models', { ...fraudModel, id: 'secret', owner_team: 'vault' });
+    await addUser(s, 'ada', [{ role: 'admin', scope: { kind: 'all' } }]);
+    await addUser(s, 'vic', [{ role: 'viewer', scope: { kind: 'all' } }]);
+  });
+  after(() => s.stop());
+
+  test('a key limited to models or with an expiry cannot mint a broader or longer-lived key', async () => {
+    const ada = await s.signIn('ada', PW);
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    const limited = await s.call('POST', '/api/v1/api-keys', { name: 'lim', scope: 'admin', models: ['fraud'], expires_at: expires }, { session: ada });
+    const r = await s.call('POST', '/api/v1/api-keys', { name: 'esc', scope: 'admin' }, { token: limited.body.secret });
+    assert.equal(r.status, 403);
+    const timed = await s.call('POST', '/api/v1/api-keys', { name: 'timed', scope: 'admin', expires_at: expires }, { session: ada });
+    const longer = await s.call('POST', '/api/v1/api-keys', { name: 'longer', scope: 'read' }, { token: timed.body.secret });
+    assert.equal(longer.status, 400);
+    assert.equal(longer.body.error.details[0].field, 'expires_at');
+    const ok = await s.call('POST', '/api/v1/api-keys', { name: 'shorter', scope: 'read', expires_at: expires }, { token: timed.body.secret });
+    assert.equal(ok.status, 201);
+    const ingest = await s.call('POST', '/api/v1/api-keys', { name: 'i', scope: 'ingest', models: ['fraud'] }, { session: ada });
+    for (const [m, u] of [['GET', '/api/v1/api-keys'], ['DELETE', `/api/v1/api-keys/${timed.body.id}`]] as const) {
+      assert.equal((await s.call(m, u, undefined, { token: ingest.body.secret })).status, 403, `${m} ${u} with an ingest key`);
+    }
+  });
+
+  test('every 403 is in the audit log, including those decided inside a service', async () => {
+    const vic = await s.signIn('vic', PW);
+    assert.equal((await s.call('GET', '/api/v1/api-keys?all=true', undefined, { session: vic })).status, 403);
+    const denied = await s.call('GET', '/api/v1/audit?action=access.denied&actor=vic');
+    assert.ok(denied.body.items.some((e: { target_id: string; details: { message: string } }) => e.target_id === '/api/v1/api-keys' && /every key/.test(e.details.message)), JSON.stringify(denied.body.items));
+  });
+
+  test('parallel wrong passwords get 3 tries, not one per request', async () => {
+    await addUser(s, 'par', [{ role: 'viewer', scope: { kind: 'all' } }]);
+    const all = await Promise.all(Array.from({ length: 20 }, () => signInRaw(s, 'par', 'wrong wrong wrong')));
+    const counts = all.reduce<Record<number, number>>((c, r) => ((c[r.status] = (c[r.status] ?? 0) + 1), c), {});
+    assert.deepEqual(counts, { 401: 3, 429: 17 });
+    const failed = await s.call('GET', '/api/v1/audit?action=auth.sign_in&outcome=failure');
+    assert.ok(!JSON.stringify(failed.body).includes('wrong wrong wrong'));
+    const typo = await signInRaw(s, 'my secret password', 'x');
+    assert.equal(typo.status, 401);
+    const latest = (await s.call('GET', '/api/v1/audit?action=auth.sign_in&outcome=failure&limit=1')).body.items[0];
+    assert.equal(latest.target_id, null, 'a username that is no account (maybe a password) is not written down');
+    assert.ok(!JSON.stringify(latest).includes('my secret password'));
+  });
+
+  test('a live stream follows grant changes and ends when its owner is disabled', async () => {
+    await addUser(s, 'sam', [{ role: 'viewer', scope: { kind: 'all' } }]);
+    const sam = await s.signIn('sam', PW);
+    const res = await fetch(`${s.server.url}/api/v1/stream?types=ingest`, { headers: { cookie: sam.cookie } });
+    const reader = res.body!.getReader();
+    let text = '';
+    let ended = false;
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return void (ended = true);
+        text += Buffer.from(value).toString();
+      }
+    })();
+    const rec = (id: string, model: string) => ({ id, model, version: 'v1', ts: new Date().toISOString(), features: { amount: 1, country: 'DE', is_new: true, note: null }, prediction: 1 });
+    await s.call('PATCH', '/api/v1/users/sam', { grants: [{ role: 'viewer', scope: { kind: 'models', models: ['fraud'] } }] });
+    await new Promise((r) => setTimeout(r, 500)); // a heartbeat or two
+    await s.call('POST', '/api/v1/predictions', [rec('x1', 'secret')]);
+    await s.call('POST', '/api/v1/predictions', [rec('x2', 'fraud')]);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match(text, /"model":"fraud"/);
+    assert.doesNotMatch(text, /"model":"secret"/, 'demoted: no more events of other models');
+    await s.call('PATCH', '/api/v1/users/sam', { disabled: true });
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 3000))]);
+    assert.ok(ended, 'the stream ended');
+    assert.match(text, /event: signed_out/);
+  });
+
+  test('the audit check notices entries removed from the end, and a forged retention anchor', async () => {
+    const Sqlite = (await import('better-sqlite3')).default;
+    const { auditHasher, resolveAuditKey } = await import('./auth/audit-key.ts');
+    const { verifyAudit } = await import('./services/query-audit.ts');
+    const hash = auditHasher(resolveAuditKey(s.dir, undefined));
+    const meta = s.server.ctx.stores.meta;
+    assert.equal((await verifyAudit(meta, hash)).ok, true);
+    const db = new Sqlite(`${s.dir}/meta.sqlite`);
+    try {
+      const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").all() as { name: string }[];
+      for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
+      const max = (db.prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number }).m;
+      db.prepare('DELETE FROM audit_log WHERE seq > ?').run(max - 2);
+      const tail = await verifyAudit(meta, hash);
+      assert.equal(tail.ok, false);
+      assert.match((tail as { problem: string }).problem, /removed from the end/);
+      // an anchor written without the key does not verify, and the entries before it stay missing
+      db.prepare('DELETE FROM audit_log WHERE seq <= 3').run();
+      db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('audit_anchor', ?)").run(JSON.stringify({ seq: 3, hash: 'f'.repeat(64), before: new Date().toISOString(), mac: 'forged' }));
+      const anchor = await verifyAudit(meta, hash);
+      assert.equal(anchor.ok, false);
+      assert.match((anchor as { problem: string }).problem, /anchor was changed/);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a deleted bootstrap account does not come back at the next start', async () => {
+    const t = await startTestServer();
+    try {
+      assert.equal((await t.call('DELETE', '/api/v1/users/bootstrap')).status, 409, 'the last admin cannot go');
+      await addUser(t, 'boss', [{ role: 'admin', scope: { kind: 'all' } }]);
+      const boss = await t.signIn('boss', PW);
+      assert.equal((await t.call('DELETE', '/api/v1/users/bootstrap', undefined, { session: boss })).status, 204);
+      const { ensureBootstrapKey } = await import('./auth/bootstrap.ts');
+      const again = await ensureBootstrapKey(t.server.ctx.stores.meta, t.dir, 'test-admin-token-0123456789', new Date().toISOString());
+      assert.equal(again.token, null);
+      assert.match(again.messages.join(), /was deleted/);
+      assert.equal((await t.call('GET', '/api/v1/models')).status, 401);
+    } finally {
+      await t.stop();
+    }
+  });
+});

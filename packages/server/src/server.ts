@@ -21,7 +21,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { log?: Logger; print?: (line: string) => void; clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { log?: Logger; print?: (line: string) => void; clock?: Clock; heartbeatMs?: number } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.VIGIL_LOG_LEVEL);
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { events, meta, dataDir, auditHash } = await openEmbeddedStores(config);
@@ -52,6 +52,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
     ctx, bodyLimit: config.VIGIL_BODY_LIMIT, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
     rateLimits: { ingestPerSecond: config.VIGIL_INGEST_RATE_LIMIT, apiPerSecond: config.VIGIL_API_RATE_LIMIT, signInPerMinute: config.VIGIL_SIGNIN_RATE_LIMIT },
     isClosing: () => shuttingDown,
+    ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
   });
   const securityJobs = new SecurityScheduler(ctx);
   const scheduler = new RollupScheduler(ctx, config.VIGIL_ROLLUP_INTERVAL_MS);

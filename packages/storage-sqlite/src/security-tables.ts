@@ -2,8 +2,8 @@
 // failures and the hash-chained audit log. Synchronous; the store wraps each call in a promise.
 import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { AUDIT_GENESIS, auditPayload, VigilError } from '@vigil/core';
-import type { ApiKey, AuditEntry, AuditHash, AuditInput, Grant, Scope, Session, Team, User, UserPatch } from '@vigil/core';
+import { AUDIT_GENESIS, auditMarkPayload, auditPayload, VigilError } from '@vigil/core';
+import type { ApiKey, AuditEntry, AuditHash, AuditInput, AuditMark, Grant, Scope, Session, Team, User, UserPatch } from '@vigil/core';
 import type { AuditAnchor, AuditFilter, NewApiKey, NewUser } from '@vigil/storage';
 import { toUtcIso } from './sqlite-meta-store.ts';
 
@@ -24,6 +24,7 @@ const KEY_COLUMNS = `id, name, owner_user_id, scope, models, prefix, created_by,
   expires_at, last_used_at, last_used_ip, revoked_at`;
 const PRUNE_BEFORE = 'audit_prune_before';
 const ANCHOR = 'audit_anchor';
+const HEAD = 'audit_head';
 
 const notFound = (what: string) => new VigilError('not_found', `${what} not found`);
 const utc = (ts: string | null, field: string): string | null => (ts === null ? null : toUtcIso(ts, field));
@@ -270,7 +271,7 @@ export class SecurityTables {
       const last = (this.sql.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditAnchor | undefined) ?? this.auditAnchor();
       let seq = last?.seq ?? 0;
       let prev = last?.hash ?? AUDIT_GENESIS;
-      return inputs.map((input) => {
+      const stored = inputs.map((input) => {
         seq += 1;
         const entry: AuditEntry = { ...input, seq, prev_hash: prev, hash: '' };
         const { hash: _, ...unhashed } = entry;
@@ -283,7 +284,25 @@ export class SecurityTables {
         prev = entry.hash;
         return entry;
       });
+      const newest = stored.at(-1);
+      if (newest) this.setSetting(HEAD, JSON.stringify(this.mark('head', newest.seq, newest.hash, null)));
+      return stored;
     });
+  }
+
+  private mark(kind: 'head' | 'anchor', seq: number, hash: string, before: string | null): AuditMark {
+    return { seq, hash, before, mac: this.auditHash(auditMarkPayload(kind, { seq, hash, before })) };
+  }
+
+  private readMark(key: string): AuditMark | null {
+    const row = this.sql.stmt('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    if (row === undefined) return null;
+    const m = JSON.parse(row.value) as Partial<AuditMark>;
+    return { seq: Number(m.seq), hash: String(m.hash), before: m.before ?? null, mac: m.mac ?? '' };
+  }
+
+  auditHead(): AuditMark | null {
+    return this.readMark(HEAD);
   }
 
   listAudit(f: AuditFilter): AuditEntry[] {
@@ -313,10 +332,7 @@ export class SecurityTables {
   }
 
   auditAnchor(): AuditAnchor | null {
-    const row = this.sql.stmt('SELECT value FROM settings WHERE key = ?').get(ANCHOR) as { value: string } | undefined;
-    if (row === undefined) return null;
-    const { seq, hash } = JSON.parse(row.value) as AuditAnchor;
-    return { seq, hash };
+    return this.readMark(ANCHOR);
   }
 
   /**
@@ -334,7 +350,7 @@ export class SecurityTables {
       if (last === undefined) return 0;
       // The delete trigger lets through only rows older than the cutoff and within the anchor.
       this.setSetting(PRUNE_BEFORE, cutoff);
-      this.setSetting(ANCHOR, JSON.stringify({ seq: last.seq, hash: last.hash }));
+      this.setSetting(ANCHOR, JSON.stringify(this.mark('anchor', last.seq, last.hash, cutoff)));
       return this.change('DELETE FROM audit_log WHERE seq <= ?', last.seq);
     });
   }

@@ -261,6 +261,7 @@ export class SqliteMetaStore implements MetaStore {
   async listAudit(...a: Args<'listAudit'>): Result<'listAudit'> { return this.sec.listAudit(...a); }
   async scanAudit(...a: Args<'scanAudit'>): Result<'scanAudit'> { return this.sec.scanAudit(...a); }
   async auditAnchor(): Result<'auditAnchor'> { return this.sec.auditAnchor(); }
+  async auditHead(): Result<'auditHead'> { return this.sec.auditHead(); }
   async pruneAudit(...a: Args<'pruneAudit'>): Result<'pruneAudit'> { return this.sec.pruneAudit(...a); }
 
   private get db(): Database {

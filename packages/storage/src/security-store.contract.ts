@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { AUDIT_GENESIS, isVigilError, ModelCreateSchema, verifyAuditChain } from '@vigil/core';
+import { AUDIT_GENESIS, auditMarkPayload, isVigilError, ModelCreateSchema, verifyAuditChain } from '@vigil/core';
 import type { AuditHash, AuditInput, ErrorCode, Grant, Session } from '@vigil/core';
 import type { MetaStore } from './meta-store.ts';
 import type { NewApiKey, NewUser } from './security-store.ts';
@@ -362,18 +362,23 @@ export function runSecurityStoreContract(name: string, makeHarness: () => Promis
         assert.equal(await s.pruneAudit(T(4)), 2);
         const kept = await s.scanAudit(null, 100);
         assert.deepEqual(kept.map((e) => e.seq), [3, 4, 5]);
-        assert.deepEqual(await s.auditAnchor(), { seq: 2, hash: kept[0]!.prev_hash });
+        const anchor = { seq: 2, hash: kept[0]!.prev_hash, before: T(4) };
+        assert.deepEqual(await s.auditAnchor(), { ...anchor, mac: h.auditHash(auditMarkPayload('anchor', anchor)) }, 'signed with the cut-off');
         assert.equal((await verify(s, h.auditHash)).ok, true);
         assert.deepEqual((await s.appendAudit([event('e.6', { ts: T(6) })]))[0]?.seq, 6);
         assert.deepEqual(await verify(s, h.auditHash), { ok: true, checked: 4, lastSeq: 6, lastHash: (await s.scanAudit(5, 1))[0]!.hash });
         assert.equal(await s.pruneAudit(T(2)), 0, 'an earlier cutoff removes nothing more');
-        assert.deepEqual(await s.auditAnchor(), { seq: 2, hash: kept[0]!.prev_hash });
+        assert.deepEqual(await s.auditAnchor(), { ...anchor, mac: h.auditHash(auditMarkPayload('anchor', anchor)) });
+        const head = await s.auditHead();
+        assert.deepEqual(head, { seq: 6, hash: (await s.scanAudit(5, 1))[0]!.hash, before: null, mac: h.auditHash(auditMarkPayload('head', { seq: 6, hash: (await s.scanAudit(5, 1))[0]!.hash, before: null })) }, 'the head follows the newest entry');
       });
 
       it('pruning everything keeps the chain going from the anchor', async (s, _t, h) => {
         const [, last] = await s.appendAudit([event('e.1', { ts: T(1) }), event('e.2', { ts: T(2) })]);
         assert.equal(await s.pruneAudit(T(9)), 2);
-        assert.deepEqual([await s.scanAudit(null, 10), await s.auditAnchor()], [[], { seq: 2, hash: last!.hash }]);
+        assert.deepEqual(await s.scanAudit(null, 10), []);
+        assert.deepEqual({ ...(await s.auditAnchor()), mac: '' }, { seq: 2, hash: last!.hash, before: T(9), mac: '' });
+        assert.equal((await s.auditHead())?.seq, 2, 'the head stays where the log ended');
         const [next] = await s.appendAudit([event('e.3', { ts: T(10) })]);
         assert.deepEqual([next?.seq, next?.prev_hash], [3, last!.hash]);
         assert.equal((await verify(s, h.auditHash)).ok, true);

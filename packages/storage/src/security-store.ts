@@ -1,4 +1,4 @@
-import type { ApiKey, AuditEntry, AuditInput, AuditOutcome, Grant, Session, Team, User, UserPatch } from '@vigil/core';
+import type { ApiKey, AuditEntry, AuditInput, AuditMark, AuditOutcome, Grant, Session, Team, User, UserPatch } from '@vigil/core';
 
 /** What a new user row holds; the id is chosen by the store (UUID). */
 export interface NewUser {
@@ -42,11 +42,8 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Where the chain starts after retention removed older entries. */
-export interface AuditAnchor {
-  seq: number;
-  hash: string;
-}
+/** Where the chain starts after retention removed older entries (signed, with its cut-off). */
+export type AuditAnchor = AuditMark;
 
 /**
  * Users, teams, sessions, API keys, sign-in failures and the audit log. Part of the MetaStore;
@@ -106,8 +103,8 @@ export interface SecurityStore {
 
   /**
    * Appends entries in order, each chained to the one before: seq = previous + 1,
-   * prev_hash = previous hash (AUDIT_GENESIS or the anchor for the first), hash = hash(auditPayload).
-   * All in one transaction; returns the stored entries.
+   * prev_hash = previous hash (AUDIT_GENESIS or the anchor for the first), hash = hash(auditPayload),
+   * and the head mark moves to the last one. All in one transaction; returns the stored entries.
    */
   appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;
   /** Newest first. */
@@ -116,6 +113,8 @@ export interface SecurityStore {
   scanAudit(afterSeq: number | null, limit: number): Promise<AuditEntry[]>;
   /** Where verification starts: the anchor left by retention, or null for a log never pruned. */
   auditAnchor(): Promise<AuditAnchor | null>;
+  /** The signed mark of the newest entry, written with every append; null before the first. */
+  auditHead(): Promise<AuditMark | null>;
   /** Deletes entries older than `before`, keeping the chain checkable through an anchor. Returns how many. */
   pruneAudit(before: string): Promise<number>;
 }

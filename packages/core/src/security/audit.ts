@@ -46,6 +46,22 @@ export function auditPayload(e: Omit<AuditEntry, 'hash'>): string {
 
 export type AuditHash = (payload: string) => string;
 
+/**
+ * A signed marker of the chain outside the entries: the `head` (newest entry, rewritten with
+ * every append) lets verification notice entries removed from the end; the `anchor` (last entry
+ * removed by retention, and the cut-off used) lets it start after them and check the cut-off.
+ */
+export interface AuditMark {
+  seq: number;
+  hash: string;
+  /** For the anchor: the retention cut-off (ISO) that removed the entries up to seq. */
+  before: string | null;
+  /** hash(auditMarkPayload(kind, mark)) under the audit key. */
+  mac: string;
+}
+
+export const auditMarkPayload = (kind: 'head' | 'anchor', m: Omit<AuditMark, 'mac'>): string => JSON.stringify({ kind, seq: m.seq, hash: m.hash, before: m.before });
+
 export type ChainResult = { ok: true; checked: number; lastSeq: number | null; lastHash: string } | { ok: false; checked: number; seq: number; problem: string };
 
 /**

@@ -51,6 +51,7 @@ export class Authenticator {
     if (!this.seenAddresses.has(addrKey) || now - last >= TOUCH_EVERY_MS) {
       this.touched.set(key.id, now);
       const { newAddress } = await this.meta.touchApiKey(key.id, new Date(now).toISOString(), ip);
+      if (this.seenAddresses.size >= 100_000) this.seenAddresses.clear(); // a cache: forgetting only costs a lookup
       this.seenAddresses.add(addrKey);
       if (newAddress) await this.audit.record(auditBy({ principal, ip, userAgent }, 'api_key.new_address', { type: 'api_key', id: key.id }, 'success', { name: key.name }));
     }

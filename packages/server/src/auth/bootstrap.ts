@@ -7,6 +7,7 @@ import { hashPassword, newSecret, sha256hex } from './secrets.ts';
 
 export const BOOTSTRAP_KEY_ID = 'bootstrap';
 export const BOOTSTRAP_ACCOUNT = 'bootstrap';
+const BOOTSTRAPPED = 'bootstrap_key_created_at';
 
 export interface BootstrapOutcome {
   /** The token, when this process knows it (from the environment, the file, or just generated). */
@@ -25,14 +26,21 @@ export interface BootstrapOutcome {
 export async function ensureBootstrapKey(meta: MetaStore, dataDir: string, fromEnv: string | undefined, now: string): Promise<BootstrapOutcome> {
   const file = path.join(dataDir, 'admin-token');
   const messages: string[] = [];
+  // once made, never made again: deleting the account or the key must not bring the token back
+  if ((await meta.getSetting(BOOTSTRAPPED)) !== null && !(await meta.getApiKey(BOOTSTRAP_KEY_ID))) {
+    if (fromEnv) messages.push('vigil: VIGIL_ADMIN_TOKEN is set, but the bootstrap key was deleted: the token is not accepted');
+    return { token: null, generated: false, file, messages };
+  }
   let account = await meta.getUserByUsername(BOOTSTRAP_ACCOUNT);
   account ??= await meta.createUser(
     { username: BOOTSTRAP_ACCOUNT, display_name: 'Bootstrap admin token', email: null, kind: 'service', persona: null, source: 'local', password_hash: null, grants: [{ role: 'admin', scope: { kind: 'all' } }] },
     now,
   );
   const existing = await meta.getApiKey(BOOTSTRAP_KEY_ID);
-  const create = (token: string) =>
-    meta.createApiKey({ id: BOOTSTRAP_KEY_ID, name: 'bootstrap admin token', owner_user_id: account.id, scope: 'admin', models: null, prefix: token.slice(0, 8), secret_hash: sha256hex(token), created_by: null, expires_at: null }, now);
+  const create = async (token: string) => {
+    await meta.createApiKey({ id: BOOTSTRAP_KEY_ID, name: 'bootstrap admin token', owner_user_id: account.id, scope: 'admin', models: null, prefix: token.slice(0, 8), secret_hash: sha256hex(token), created_by: null, expires_at: null }, now);
+    await meta.setSetting(BOOTSTRAPPED, now);
+  };
 
   if (fromEnv) {
     if (!existing) await create(fromEnv);

@@ -69,7 +69,7 @@ export async function auditRoutes(app: FastifyInstance, { ctx, hash }: { ctx: Se
   });
 
   app.get('/api/v1/audit/verify', { config: admin, schema: { tags, summary: 'Check the hash chain of the whole audit log' } }, async (req) => {
-    const r = await verifyAudit(ctx.stores.meta, hash);
+    const r = await verifyAudit(ctx.stores.meta, hash, { now: ctx.clock.now(), retentionDays: ctx.security.auditRetentionDays });
     await ctx.audit.record(auditBy(actorOf(req), 'audit.verify', { type: 'audit', id: null }, r.ok ? 'success' : 'failure', r.ok ? { checked: r.checked } : { seq: r.seq, problem: r.problem }));
     return r;
   });

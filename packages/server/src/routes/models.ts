@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
+import { auditRead } from '../services/authorize.ts';
 import type { ServiceContext } from '../context.ts';
 import { parseInput } from '../http-errors.ts';
 import { createModel } from '../services/create-model.ts';
@@ -35,7 +36,10 @@ export async function modelRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceC
   });
   app.get('/api/v1/models', { config: { access: { kind: 'any', action: 'read' } }, schema: { tags, summary: 'List models', querystring: jsonSchema(listQuery) } }, async (req) => {
     const input = parseInput(listQuery, req.query, 'query');
-    return { items: await listModels({ ctx, input, actor: actorOf(req) }) };
+    const actor = actorOf(req);
+    const items = await listModels({ ctx, input, actor });
+    await auditRead(ctx, actor, 'model list', items.map((m) => m.id));
+    return { items };
   });
   app.get('/api/v1/models/:id', { config: readModel, schema: { tags, summary: 'Get a model', response: errors } }, async (req) => getModel({ ctx, input: parseInput(idParams, req.params, 'path') }));
   app.patch('/api/v1/models/:id', { config: writeModel, schema: { tags, summary: 'Change a model; a schema change becomes a new schema version', body: jsonSchema(ModelPatchSchema), response: errors } }, async (req) => {

@@ -1,4 +1,4 @@
-import { VigilError } from '@vigil/core';
+import { can, VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
@@ -57,21 +57,31 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
       res.write(`id: ${++id}\nevent: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
     };
     const unsubscribe = ctx.live.subscribe(onEvent);
-    // each heartbeat also checks the caller is still signed in: sign-out, expiry or a revoked key ends the stream
-    const stillValid = async (): Promise<boolean> => {
+    // each heartbeat re-checks the caller: sign-out, expiry, a revoked key or a disabled owner end
+    // the stream, and changed grants change what it carries
+    const refresh = async (): Promise<boolean> => {
       const p = actor.principal;
+      const now = ctx.clock.now();
+      let userId = p.userId;
       if (p.session) {
         const s = await ctx.stores.meta.getSession(p.session.idHash);
-        return s !== null && Date.parse(s.expires_at) > ctx.clock.now() && ctx.clock.now() - Date.parse(s.last_seen_at) < ctx.security.sessionIdleMs;
+        if (!s || Date.parse(s.expires_at) <= now || now - Date.parse(s.last_seen_at) >= ctx.security.sessionIdleMs) return false;
+        userId = s.user_id;
       }
       if (p.key) {
         const k = await ctx.stores.meta.getApiKey(p.key.id);
-        return k !== null && k.revoked_at === null && (k.expires_at === null || Date.parse(k.expires_at) > ctx.clock.now());
+        if (!k || k.revoked_at !== null || (k.expires_at !== null && Date.parse(k.expires_at) <= now)) return false;
+        userId = k.owner_user_id;
       }
+      const user = await ctx.stores.meta.getUser(userId);
+      if (!user || user.disabled) return false;
+      actor.principal = { ...p, grants: user.grants };
+      if (q.model && !can(actor.principal, 'read', { id: q.model, owner_team: (await ctx.registry.get(q.model))?.model.owner_team ?? null })) return false;
+      visible = await readableModelIds(ctx, actor);
       return true;
     };
     const beat = setInterval(() => {
-      void stillValid().then((ok) => {
+      void refresh().then((ok) => {
         if (!ok) {
           res.write(`event: signed_out\ndata: {}\n\n`);
           end();

@@ -7,13 +7,14 @@ import type { Actor, ServiceContext } from '../context.ts';
 export async function assertCanModels(ctx: ServiceContext, actor: Actor, action: Action, modelIds: Iterable<string>, teamOf?: (id: string) => string | null | undefined): Promise<void> {
   const denied: string[] = [];
   for (const id of new Set(modelIds)) {
-    const team = teamOf?.(id) ?? (await ctx.registry.get(id))?.model.owner_team ?? null;
+    // a given teamOf answers for itself, null ("no team") included; otherwise the registry does
+    const team = teamOf ? (teamOf(id) ?? null) : ((await ctx.registry.get(id))?.model.owner_team ?? null);
     if (!can(actor.principal, action, { id, owner_team: team })) denied.push(id);
   }
   if (denied.length === 0) return;
   const what = denied.length === 1 ? `model "${denied[0]}"` : `models ${denied.map((d) => `"${d}"`).join(', ')}`;
   await ctx.audit.record(auditBy(actor, 'access.denied', { type: 'model', id: denied.join(',') }, 'denied', { needs: action }));
-  throw new VigilError('forbidden', describeMissing(actor.principal, action, what), { hint: 'ask an administrator for a grant that covers it, or use a key with the right scope' });
+  throw new VigilError('forbidden', describeMissing(actor.principal, action, what), { hint: 'ask an administrator for a grant that covers it, or use a key with the right scope', audited: true });
 }
 
 /** The ids of the models the actor may read, or null when every model (and model-less events) is visible. */
@@ -43,10 +44,18 @@ export async function assertCanIngest(ctx: ServiceContext, actor: Actor, records
     if (typeof m === 'string') models.add(m);
     else modelless++;
   }
-  const key = actor.principal.key;
-  if (modelless > 0 && key && key.models !== null) {
+  // records that name no model (host metrics, pipeline runs, logs) are visible only to those who
+  // read every model, so only those who may ingest for every model may write them
+  if (modelless > 0 && !canAll(actor.principal, 'ingest')) {
+    const key = actor.principal.key;
     await ctx.audit.record(auditBy(actor, 'access.denied', { type: 'route', id: `/api/v1/${kind}` }, 'denied', { needs: 'ingest', reason: 'records without a model' }));
-    throw new VigilError('forbidden', `this API key is limited to models ${key.models.map((m) => `"${m}"`).join(', ')}, and ${modelless} record(s) name no model`, { hint: kind === 'metrics' ? 'give each sample a "model" label, or use a key without a model list' : 'set the model field of each record, or use a key without a model list' });
+    throw new VigilError(
+      'forbidden',
+      key && key.models !== null
+        ? `this API key is limited to models ${key.models.map((m) => `"${m}"`).join(', ')}, and ${modelless} record(s) name no model`
+        : `${modelless} record(s) name no model; writing those needs ingest rights on all models`,
+      { hint: kind === 'metrics' ? 'give each sample a "model" label, or use a key of an account with ingest rights on all models' : 'set the model field of each record, or use a key of an account with ingest rights on all models', audited: true },
+    );
   }
   await assertCanModels(ctx, actor, 'ingest', models);
 }

@@ -1,10 +1,13 @@
 import { VigilError, type Grant, type User, type UserCreate, type UserPatch } from '@vigil/core';
 import { auditBy } from '../auth/actor.ts';
 import { hashPassword } from '../auth/secrets.ts';
+import { accountFailureKey } from './sign-in.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 
 const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
 const isRootAdmin = (u: User) => !u.disabled && u.grants.some((g) => g.role === 'admin' && g.scope.kind === 'all');
+/** A person who can sign in and administer everything; service accounts do not count (their keys can be revoked). */
+const isRootAdminPerson = (u: User) => u.kind === 'human' && isRootAdmin(u);
 
 async function findUser(ctx: ServiceContext, id: string): Promise<User> {
   const u = (await ctx.stores.meta.getUser(id)) ?? (await ctx.stores.meta.getUserByUsername(id.toLowerCase()));
@@ -24,7 +27,10 @@ async function checkTeams(ctx: ServiceContext, grants: Grant[]): Promise<void> {
 /** Refuses a change that would leave nobody able to administer everything. */
 async function keepAnAdmin(ctx: ServiceContext, changed: string, after: User | null): Promise<void> {
   const users = await ctx.stores.meta.listUsers();
-  const left = users.map((u) => (u.id === changed ? after : u)).filter((u): u is User => u !== null && isRootAdmin(u));
+  const people = users.filter(isRootAdminPerson);
+  // before anyone can sign in, the bootstrap account is all there is: do not lock it out either
+  const guard = people.length > 0 ? isRootAdminPerson : isRootAdmin;
+  const left = users.map((u) => (u.id === changed ? after : u)).filter((u): u is User => u !== null && guard(u));
   if (left.length === 0) throw new VigilError('conflict', 'this would leave no enabled user with the admin role on all models', { hint: 'grant admin on all models to another user first' });
 }
 
@@ -74,6 +80,6 @@ export async function resetPassword({ ctx, actor, input }: { ctx: ServiceContext
 /** Clears the failed sign-ins that slow or lock an account. */
 export async function unlockUser({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { id: string } }): Promise<void> {
   const cur = await findUser(ctx, input.id);
-  await ctx.stores.meta.clearLoginFailures(`user:${cur.username}`);
+  await ctx.stores.meta.clearLoginFailures(accountFailureKey(cur.username));
   await ctx.audit.record(auditBy(actor, 'user.unlock', { type: 'user', id: cur.id }, 'success', { username: cur.username }));
 }

@@ -1,4 +1,4 @@
-import { verifyAuditChain, type AuditEntry, type AuditHash, type ChainResult } from '@vigil/core';
+import { AUDIT_GENESIS, auditMarkPayload, verifyAuditChain, type AuditEntry, type AuditHash, type ChainResult } from '@vigil/core';
 import type { AuditFilter, MetaStore } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
 
@@ -15,26 +15,53 @@ export async function* exportAudit(ctx: ServiceContext, filter: Omit<AuditFilter
   }
 }
 
+export interface VerifyOptions {
+  /** With the retention in days: a retention cut-off later than now minus retention is tampering. */
+  now?: number;
+  retentionDays?: number;
+  onProgress?: (checked: number) => void;
+}
+
 /**
- * Checks the whole chain, oldest first, from the retention anchor (or the start). Used by the
- * API and by `vigil audit verify`, which opens the store without a server.
+ * Checks the whole chain, oldest first, from the retention anchor (or the start) to the head
+ * mark: a changed, removed or reordered entry, a forged anchor, entries removed from the start
+ * inside the retention period, or from the end, all fail. Used by the API and by
+ * `vigil audit verify`, which opens the store without a server.
  */
-export async function verifyAudit(meta: MetaStore, hash: AuditHash, onProgress?: (checked: number) => void): Promise<ChainResult> {
+export async function verifyAudit(meta: MetaStore, hash: AuditHash, opts: VerifyOptions = {}): Promise<ChainResult> {
   const anchor = await meta.auditAnchor();
+  const head = await meta.auditHead();
+  const bad = (seq: number, problem: string, checked = 0): ChainResult => ({ ok: false, checked, seq, problem });
+  if (anchor) {
+    if (anchor.mac !== hash(auditMarkPayload('anchor', anchor))) return bad(anchor.seq + 1, 'the retention anchor was changed (its signature does not match)');
+    const DAY = 86_400_000;
+    if (opts.now !== undefined && opts.retentionDays !== undefined && anchor.before !== null && Date.parse(anchor.before) > opts.now - opts.retentionDays * DAY + DAY) {
+      return bad(anchor.seq + 1, `entries up to ${anchor.seq} were removed with a cut-off of ${anchor.before}, inside the ${opts.retentionDays}-day retention period`);
+    }
+  }
+  if (head && head.mac !== hash(auditMarkPayload('head', head))) return bad(head.seq, 'the head mark was changed (its signature does not match)');
   let prevSeq = anchor?.seq ?? null;
-  let prevHash = anchor?.hash ?? '0'.repeat(64);
+  let prevHash = anchor?.hash ?? AUDIT_GENESIS;
   let total = 0;
-  let after: number | null = anchor?.seq ?? null;
   for (;;) {
-    const page = await meta.scanAudit(after, 5000);
-    if (page.length === 0) return { ok: true, checked: total, lastSeq: prevSeq, lastHash: prevHash };
-    if (prevSeq === null && (page[0] as AuditEntry).seq !== 1) return { ok: false, checked: 0, seq: (page[0] as AuditEntry).seq, problem: `the log starts at entry ${(page[0] as AuditEntry).seq}, not 1, and no retention anchor explains it` };
+    const page = await meta.scanAudit(prevSeq, 5000);
+    if (page.length === 0) break;
+    const first = page[0] as AuditEntry;
+    if (prevSeq === null && first.seq !== 1) return bad(first.seq, `the log starts at entry ${first.seq}, not 1, and no retention anchor explains it`);
     const r = verifyAuditChain(page, hash, prevSeq, prevHash);
     if (!r.ok) return { ...r, checked: total + r.checked };
     total += r.checked;
     prevSeq = r.lastSeq;
     prevHash = r.lastHash;
-    after = r.lastSeq;
-    onProgress?.(total);
+    opts.onProgress?.(total);
   }
+  const lastSeq = prevSeq ?? 0;
+  if (head === null) {
+    if (total > 0) return bad(lastSeq, 'the head mark is missing', total);
+  } else if (head.seq !== lastSeq || head.hash !== prevHash) {
+    return head.seq > lastSeq
+      ? bad(lastSeq + 1, `entries ${lastSeq + 1} to ${head.seq} were removed from the end of the log`, total)
+      : bad(head.seq + 1, `the head mark says the log ends at entry ${head.seq}, but it goes on to ${lastSeq}`, total);
+  }
+  return { ok: true, checked: total, lastSeq: prevSeq, lastHash: prevHash };
 }

@@ -35,18 +35,38 @@ export async function openSession(ctx: ServiceContext, user: User, origin: Origi
   return { token, csrfToken, expiresAt, user };
 }
 
+/** Lock-out counters are keyed by a hash, so a password typed into the username field is never stored. */
+export const accountFailureKey = (username: string) => `user:${sha256hex(username.trim().toLowerCase())}`;
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs attempts on one account one at a time, so parallel guesses cannot all pass the same check. */
+function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => queues.get(key) === tail && queues.delete(key));
+  return run;
+}
+
 /**
  * Password sign-in. Failures are counted per account and per address: after a few, each
  * attempt must wait longer; after more, sign-in is locked for a while, even with the right password.
  */
-export async function signIn({ ctx, input, origin }: { ctx: ServiceContext; input: { username: string; password: string }; origin: Origin }): Promise<NewSession> {
+export function signIn(args: { ctx: ServiceContext; input: { username: string; password: string }; origin: Origin }): Promise<NewSession> {
+  return oneAtATime(accountFailureKey(args.input.username), () => attempt(args));
+}
+
+async function attempt({ ctx, input, origin }: { ctx: ServiceContext; input: { username: string; password: string }; origin: Origin }): Promise<NewSession> {
   const now = ctx.clock.now();
   const parsed = UsernameSchema.safeParse(input.username);
   const username = parsed.success ? parsed.data : input.username.trim().toLowerCase().slice(0, 128);
-  const userKey = `user:${username}`;
+  const userKey = accountFailureKey(input.username);
   const ipKey = `ip:${origin.ip}`;
+  const user = parsed.success ? await ctx.stores.meta.getUserByUsername(username) : null;
+  // an unknown "username" may be a password typed in the wrong field: it is not written down
   const fail = (reason: string, outcome: 'failure' | 'denied' = 'failure') =>
-    ctx.audit.record(auditBy(origin, outcome === 'denied' ? 'auth.sign_in_blocked' : 'auth.sign_in', { type: 'user', id: username }, outcome, { reason }));
+    ctx.audit.record(auditBy(origin, outcome === 'denied' ? 'auth.sign_in_blocked' : 'auth.sign_in', { type: 'user', id: user ? user.id : null }, outcome, { reason, ...(user ? { username: user.username } : {}) }));
 
   for (const [key, policy, who] of [[userKey, ACCOUNT_POLICY, 'this account'], [ipKey, ADDRESS_POLICY, 'your address']] as const) {
     const { decision, count } = await check(ctx, key, policy, now);
@@ -63,7 +83,6 @@ export async function signIn({ ctx, input, origin }: { ctx: ServiceContext; inpu
     }
   }
 
-  const user = parsed.success ? await ctx.stores.meta.getUserByUsername(username) : null;
   const hash = user && user.kind === 'human' ? await ctx.stores.meta.getPasswordHash(user.id) : null;
   const ok = await verifyPassword(hash, input.password);
   if (!ok || !user || user.disabled) {

@@ -31,11 +31,11 @@ export interface TestServer {
 }
 
 /** A real server on an ephemeral port over a fresh data directory. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { heartbeatMs?: number } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-api-'));
   const config = loadConfig({ VIGIL_DATA_DIR: dir, VIGIL_PORT: '0', VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_ROLLUP_INTERVAL_MS: '3600000', VIGIL_LOG_LEVEL: 'silent', ...env });
   let offset = 0;
-  const server = await startServer(config, { print: () => undefined, clock: { now: () => Date.now() + offset } });
+  const server = await startServer(config, { print: () => undefined, clock: { now: () => Date.now() + offset }, ...opts });
   const t: TestServer = {
     server,
     dir,
