@@ -65,7 +65,8 @@ test('the admin token is generated once, stored owner-only, and not printed agai
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the token never reaches the log, whatever the requests', async () => {
+test('no secret reaches the log: tokens, passwords, cookies, CSRF tokens, API keys', async () => {
+  const secrets: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-'));
   const token = 'secret-token-never-logged-0123456789';
   const { child, url, output } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: token, VIGIL_LOG_LEVEL: 'trace' });
@@ -75,11 +76,26 @@ test('the token never reaches the log, whatever the requests', async () => {
     await fetch(`${url}/api/v1/predictions`, { method: 'POST', headers: h, body: '[{"broken"' });
     await fetch(`${url}/api/v1/query?metric=nope`, { headers: h });
     await fetch(`${url}/api/v1/models`, { headers: { authorization: `Bearer ${token}x` } });
+    // a user's password (right and wrong), a session cookie and CSRF token, a new API key in use
+    const password = 'password-never-logged-42';
+    await fetch(`${url}/api/v1/users`, { method: 'POST', headers: h, body: JSON.stringify({ username: 'lou', password, grants: [{ role: 'admin', scope: { kind: 'all' } }] }) });
+    const json = { 'content-type': 'application/json' };
+    await fetch(`${url}/api/v1/auth/sign-in`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'lou', password: 'wrong-password-never-logged' }) });
+    const signIn = await fetch(`${url}/api/v1/auth/sign-in`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'lou', password }) });
+    const { csrf_token: csrf } = (await signIn.json()) as { csrf_token: string };
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const key = await fetch(`${url}/api/v1/api-keys`, { method: 'POST', headers: { ...json, cookie, 'x-csrf-token': csrf }, body: JSON.stringify({ name: 'k', scope: 'read' }) });
+    const { secret } = (await key.json()) as { secret: string };
+    await fetch(`${url}/api/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
+    await fetch(`${url}/api/v1/me/password`, { method: 'POST', headers: { ...json, cookie, 'x-csrf-token': csrf }, body: JSON.stringify({ current_password: password, new_password: 'new-password-never-logged' }) });
+    secrets.push(password, 'wrong-password-never-logged', 'new-password-never-logged', cookie.split('=')[1]!, csrf, secret);
   } finally {
     child.kill('SIGTERM');
     await exited(child);
   }
   assert.ok(output().length > 0);
   assert.ok(!output().includes(token), 'the token appears in the server output');
+  assert.equal(secrets.length, 6, 'every secret was exercised');
+  for (const x of secrets) assert.ok(!output().includes(x), `a secret (${x.slice(0, 4)}…) appears in the server output`);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -28,6 +28,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** An audit entry being written alongside the handler; the answer waits for it in onSend. */
+    auditPending: Promise<unknown> | null;
   }
   interface FastifyInstance {
     /** Every route with its access rule, for the permission matrix test and for review. */
@@ -61,6 +63,15 @@ async function deny(ctx: ServiceContext, req: FastifyRequest, reply: FastifyRepl
  */
 export function installAccessControl(app: FastifyInstance, ctx: ServiceContext, auth: Authenticator, opts: { publicDocs: boolean }): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('auditPending', null);
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (req.auditPending) {
+      const e = await req.auditPending;
+      req.auditPending = null;
+      if (e) throw e;
+    }
+    return payload;
+  });
   const table: FastifyInstance['accessTable'] = [];
   app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
@@ -115,6 +126,11 @@ export function installAccessControl(app: FastifyInstance, ctx: ServiceContext, 
     if (!can(p, access.action, ref)) {
       return deny(ctx, req, reply, access.action, { type: 'model', id }, `model "${id}"`);
     }
-    if (access.action === 'read' && entry) await ctx.audit.record(auditBy(actorOf(req), 'data.read', { type: 'model', id }, 'success', { route: req.routeOptions.url }));
+    if (access.action === 'read' && entry) {
+      req.auditPending = ctx.audit.record(auditBy(actorOf(req), 'data.read', { type: 'model', id }, 'success', { route: req.routeOptions.url })).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    }
   });
 }

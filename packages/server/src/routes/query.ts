@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
 import type { Actor, ServiceContext } from '../context.ts';
-import { assertCanModels, auditRead, readableModelIds } from '../services/authorize.ts';
+import { assertCanModels, auditReadAlongside, readableModelIds } from '../services/authorize.ts';
 import { parseInput } from '../http-errors.ts';
 import { getOverview } from '../services/get-overview.ts';
 import { queryMetric } from '../services/query-metric.ts';
@@ -69,8 +69,10 @@ export async function queryRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceC
       const q = parseInput(listSchema(ctx.clock.now()), req.query, 'query');
       const actor = actorOf(req);
       await checkListScope(ctx, actor, q.model);
-      await auditRead(ctx, actor, path, q.model ? [q.model] : null);
-      return { items: await read(q) };
+      const audited = auditReadAlongside(ctx, actor, path, q.model ? [q.model] : null);
+      const items = await read(q);
+      await audited();
+      return { items };
     });
   }
 }

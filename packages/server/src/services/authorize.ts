@@ -24,6 +24,21 @@ export async function readableModelIds(ctx: ServiceContext, actor: Actor): Promi
   return (visibleModels(actor.principal, 'read', models) ?? models).map((m) => m.id);
 }
 
+/**
+ * Starts the audit entry of a read now, so its commit overlaps the query; the caller awaits the
+ * returned function before answering, so no answer leaves before its entry is durable.
+ */
+export function auditReadAlongside(ctx: ServiceContext, actor: Actor, what: string, models: string[] | null): () => Promise<void> {
+  const settled = auditRead(ctx, actor, what, models).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  return async () => {
+    const e = await settled;
+    if (e) throw e;
+  };
+}
+
 /** Records that the actor read data of these models (one entry per request). */
 export function auditRead(ctx: ServiceContext, actor: Actor, what: string, models: string[] | null, details: Record<string, unknown> = {}): Promise<void> {
   return ctx.audit.record(auditBy(actor, 'data.read', { type: 'model', id: models === null ? '*' : models.join(',') }, 'success', { what, ...details }));

@@ -1,6 +1,6 @@
 import { sketchQuantile } from '@vigil/core';
 import type { Actor, ServiceContext } from '../context.ts';
-import { auditRead } from './authorize.ts';
+import { auditReadAlongside } from './authorize.ts';
 import { listModels } from './get-model.ts';
 import { currentDeployment } from './manage-deployments.ts';
 
@@ -22,11 +22,13 @@ export interface ModelOverview {
 
 /** One row per model over [from, to): traffic, latency, label coverage, what serves production. */
 export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { from: number; to: number } }): Promise<ModelOverview[]> {
-  const [models, rows] = await Promise.all([listModels({ ctx, actor, input: {} }), ctx.stores.events.overview(input.from, input.to)]);
-  await auditRead(ctx, actor, 'overview', models.map((m) => m.id));
+  const rowsP = ctx.stores.events.overview(input.from, input.to);
+  const models = await listModels({ ctx, actor, input: {} });
+  const audited = auditReadAlongside(ctx, actor, 'overview', models.map((m) => m.id));
+  const rows = await rowsP;
   const byModel = new Map(rows.map((r) => [r.model, r]));
   const seconds = (input.to - input.from) / 1000;
-  return Promise.all(
+  const out = await Promise.all(
     models.map(async (m) => {
       const r = byModel.get(m.id);
       const deployments = await ctx.stores.meta.listDeployments(m.id);
@@ -48,4 +50,6 @@ export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; 
       };
     }),
   );
+  await audited();
+  return out;
 }

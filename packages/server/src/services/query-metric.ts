@@ -11,7 +11,7 @@ import {
 } from '@vigil/core';
 import type { RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
-import { assertCanModels, auditRead, readableModelIds } from './authorize.ts';
+import { assertCanModels, auditReadAlongside, readableModelIds } from './authorize.ts';
 
 /** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
 export const MAX_SERIES = 1000;
@@ -30,7 +30,13 @@ export interface QueryAnswer {
 /** Answers a catalogue query from the rollups (or raw tables for logs and samples). */
 export async function queryMetric({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: MetricQuery }): Promise<QueryAnswer> {
   const q = await scopeQuery(ctx, actor, input);
-  await auditRead(ctx, actor, `query ${q.metric.name}`, q.metric.source === 'samples' ? (q.filters['label.model'] ? [q.filters['label.model']] : null) : q.models);
+  const audited = auditReadAlongside(ctx, actor, `query ${q.metric.name}`, q.metric.source === 'samples' ? (q.filters['label.model'] ? [q.filters['label.model']] : null) : q.models);
+  const answer = await answerQuery(ctx, q);
+  await audited();
+  return answer;
+}
+
+async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAnswer> {
   const events = ctx.stores.events;
   if (q.models !== null && q.models.length === 0) return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source: 'rollup', series: [] };
   const rq: RollupQuery = { from: q.from, to: q.to, stepMs: q.stepMs, models: q.models, versions: q.versions, segments: q.segments, groupBy: q.groupBy, filters: q.filters };
