@@ -1,8 +1,8 @@
+import { isolated, rejectsWith, T } from './shared.contract.ts';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import type { TestContext } from 'node:test';
-import { DeploymentCreateSchema, isVigilError, ModelCreateSchema, ModelPatchSchema, VersionCreateSchema } from '@vigil/core';
-import type { ErrorCode, ModelSchemaSpec } from '@vigil/core';
+import { describe } from 'node:test';
+import { DeploymentCreateSchema, ModelCreateSchema, ModelPatchSchema, VersionCreateSchema } from '@vigil/core';
+import type { ModelSchemaSpec } from '@vigil/core';
 import type { MetaStore } from './meta-store.ts';
 
 /**
@@ -36,30 +36,11 @@ function baseSchema(): ModelSchemaSpec {
   };
 }
 
-const T = (day: number, hour = 0) => new Date(Date.UTC(2025, 0, day, hour)).toISOString();
 
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode, mention?: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isVigilError(e), `expected a VigilError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (mention !== undefined) assert.ok(e.message.includes(mention), `"${e.message}" should name ${mention}`);
-    return true;
-  });
-}
 
-type Body = (store: MetaStore, t: TestContext, handle: MetaStoreHarness) => Promise<void>;
 
 export function runMetaStoreContract(name: string, makeStore: () => Promise<MetaStoreHarness>): void {
-  // Every test gets its own store, so none depends on another's data or order.
-  const it = (title: string, body: Body) =>
-    test(title, async (t) => {
-      const handle = await makeStore();
-      try {
-        await body(handle.store, t, handle);
-      } finally {
-        await handle.cleanup();
-      }
-    });
+  const it = isolated(makeStore);
 
   describe(`MetaStore contract: ${name}`, () => {
     describe('models', () => {

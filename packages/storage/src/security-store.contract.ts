@@ -1,8 +1,8 @@
+import { isolated, rejectsWith, T } from './shared.contract.ts';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import type { TestContext } from 'node:test';
-import { AUDIT_GENESIS, auditMarkPayload, isVigilError, ModelCreateSchema, verifyAuditChain } from '@vigil/core';
-import type { AuditHash, AuditInput, ErrorCode, Grant, Session } from '@vigil/core';
+import { describe } from 'node:test';
+import { AUDIT_GENESIS, auditMarkPayload, ModelCreateSchema, verifyAuditChain } from '@vigil/core';
+import type { AuditHash, AuditInput, Grant, Session } from '@vigil/core';
 import type { MetaStore } from './meta-store.ts';
 import type { NewApiKey, NewUser } from './security-store.ts';
 
@@ -18,7 +18,6 @@ export interface SecurityStoreHarness {
   reopen?: () => Promise<MetaStore>;
 }
 
-const T = (day: number, hour = 0, minute = 0) => new Date(Date.UTC(2025, 0, day, hour, minute)).toISOString();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GHOST = '00000000-0000-4000-8000-000000000000';
 
@@ -39,27 +38,10 @@ const event = (action: string, over: Partial<AuditInput> = {}): AuditInput => ({
   outcome: 'success', ip: '192.0.2.1', user_agent: null, details: {}, ...over,
 });
 
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode, mention?: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isVigilError(e), `expected a VigilError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (mention !== undefined) assert.ok(e.message.includes(mention), `"${e.message}" should name ${mention}`);
-    return true;
-  });
-}
 
-type Body = (store: MetaStore, t: TestContext, handle: SecurityStoreHarness) => Promise<void>;
 
 export function runSecurityStoreContract(name: string, makeHarness: () => Promise<SecurityStoreHarness>): void {
-  const it = (title: string, body: Body) =>
-    test(title, async (t) => {
-      const handle = await makeHarness();
-      try {
-        await body(handle.store, t, handle);
-      } finally {
-        await handle.cleanup();
-      }
-    });
+  const it = isolated(makeHarness);
 
   /** The whole stored chain, checked from the anchor (or the genesis) on. */
   const verify = async (s: MetaStore, hash: AuditHash) => {
