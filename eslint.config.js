@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': restrict(['node:*', '@vigil/*', 'fastify', ...drivers], 'the web app runs in the browser and talks to the server over HTTP only') },
+  },
+  {
     files: ['packages/core/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {

@@ -14,6 +14,7 @@ import { errorBody, makeErrorHandler } from './http-errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
+import { webRoutes } from './routes/web.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   publicDocs?: boolean;
   rateLimits?: RateLimits;
+  /** The built web app (default: packages/web/dist). */
+  webDist?: string;
   heartbeatMs?: number;
   /** Ingest requests parsed and held at once (VIGIL_INGEST_CONCURRENCY). */
   ingestConcurrency?: number;
@@ -116,9 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
-  app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_req, reply) => {
-    void reply.type('text/html').send(`<!doctype html><title>Vigil</title><h1>Vigil</h1><p>The API is up. Browse it at <a href="/api/docs">/api/docs</a>.</p>`);
-  });
+  await app.register(webRoutes, opts.webDist ? { dist: opts.webDist } : {});
   return app;
 }
 

@@ -77,6 +77,8 @@ export function installAccessControl(app: FastifyInstance, ctx: ServiceContext, 
   app.addHook('onRoute', (route) => {
     const url = route.url;
     const docs = url === '/api/docs' || url.startsWith('/api/docs/');
+    // the web app's hashed static files hold no data; the sign-in page needs them before sign-in
+    if (url.startsWith('/assets/')) route.config = { ...(route.config ?? {}), access: { kind: 'public' } } as typeof route.config;
     if (docs) route.config = { ...(route.config ?? {}), access: opts.publicDocs ? { kind: 'public' } : { kind: 'signed-in' } } as typeof route.config;
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (!access) throw new Error(`route ${String(route.method)} ${url} declares no access rule`);
