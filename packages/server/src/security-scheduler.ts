@@ -31,6 +31,9 @@ export class SecurityScheduler {
       await ctx.stores.meta.pruneLoginFailures(new Date(now - 24 * HOUR).toISOString());
       const audit = await ctx.stores.meta.pruneAudit(new Date(now - ctx.security.auditRetentionDays * 24 * HOUR).toISOString());
       if (audit > 0) ctx.log.info('audit retention applied', { removed: audit, days: ctx.security.auditRetentionDays });
+      // the head in the server log is a copy outside the database: compare it when in doubt
+      const head = await ctx.stores.meta.auditHead();
+      if (head) ctx.log.info('audit head', { seq: head.seq, hash: head.hash });
       return { sessions, audit };
     } catch (e) {
       ctx.log.error('security upkeep failed', { err: (e as Error).message });

@@ -331,6 +331,53 @@ describe('review findings stay fixed', () => {
     }
   });
 
+  test('a key made with a key dies with it', async () => {
+    const child = await s.call('POST', '/api/v1/api-keys', { name: 'child', scope: 'admin' });
+    assert.equal(child.status, 201);
+    assert.equal(child.body.created_by, 'key:bootstrap');
+    const grand = await s.call('POST', '/api/v1/api-keys', { name: 'grandchild', scope: 'read' }, { token: child.body.secret });
+    assert.equal((await s.call('GET', '/api/v1/models', undefined, { token: grand.body.secret })).status, 200);
+    assert.equal((await s.call('DELETE', `/api/v1/api-keys/${child.body.id}`)).status, 200);
+    for (const k of [child, grand]) assert.equal((await s.call('GET', '/api/v1/models', undefined, { token: k.body.secret })).status, 401);
+    const r = await s.call('GET', '/api/v1/models', undefined, { token: grand.body.secret });
+    assert.match(r.body.error.message, /made with a key that has been revoked/);
+  });
+
+  test('parallel wrong passwords for many accounts from one address get the address its 10 tries', async () => {
+    const t = await startTestServer({ VIGIL_TRUST_PROXY: 'true', VIGIL_SIGNIN_RATE_LIMIT: '0' });
+    try {
+      const from = { 'x-forwarded-for': '203.0.113.77' };
+      const all = await Promise.all(Array.from({ length: 30 }, (_, i) => signInRaw(t, `spray-${i}`, 'wrong wrong wrong', from)));
+      assert.equal(all.filter((r) => r.status === 401).length, 10, all.map((r) => r.status).join());
+    } finally {
+      await t.stop();
+    }
+  });
+
+  test('a wiped audit log, head and all, fails the check', async () => {
+    const t = await startTestServer();
+    try {
+      const Sqlite = (await import('better-sqlite3')).default;
+      const { auditHasher, resolveAuditKey } = await import('./auth/audit-key.ts');
+      const { verifyAudit } = await import('./services/query-audit.ts');
+      const hash = auditHasher(resolveAuditKey(t.dir, undefined));
+      await t.call('POST', '/api/v1/teams', { id: 'x' });
+      assert.equal((await verifyAudit(t.server.ctx.stores.meta, hash)).ok, true);
+      const db = new Sqlite(`${t.dir}/meta.sqlite`);
+      try {
+        for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").all() as { name: string }[]) db.exec(`DROP TRIGGER ${name}`);
+        db.exec("DELETE FROM audit_log; DELETE FROM settings WHERE key = 'audit_head'");
+      } finally {
+        db.close();
+      }
+      const r = await verifyAudit(t.server.ctx.stores.meta, hash);
+      assert.equal(r.ok, false);
+      assert.match((r as { problem: string }).problem, /head mark is missing/);
+    } finally {
+      await t.stop();
+    }
+  });
+
   test('a deleted bootstrap account does not come back at the next start', async () => {
     const t = await startTestServer();
     try {

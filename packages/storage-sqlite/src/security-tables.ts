@@ -268,7 +268,11 @@ export class SecurityTables {
     // ISO text, an undefined field disappears); otherwise a verifier would see another payload.
     const inputs = entries.map((e) => ({ ...e, ts: toUtcIso(e.ts, 'ts'), details: JSON.parse(JSON.stringify(e.details ?? {})) as Record<string, unknown> }));
     return this.sql.tx(() => {
-      const last = (this.sql.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditAnchor | undefined) ?? this.auditAnchor();
+      // A head with a valid signature is where the log ends, even if rows after it were deleted:
+      // new entries then continue after the gap, and verification reports it.
+      const head = this.auditHead();
+      const trusted = head && head.mac === this.auditHash(auditMarkPayload('head', head)) ? head : null;
+      const last = trusted ?? (this.sql.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? this.auditAnchor();
       let seq = last?.seq ?? 0;
       let prev = last?.hash ?? AUDIT_GENESIS;
       const stored = inputs.map((input) => {
@@ -303,6 +307,11 @@ export class SecurityTables {
 
   auditHead(): AuditMark | null {
     return this.readMark(HEAD);
+  }
+
+  /** The head of a new, empty log: seq 0 at the genesis hash. */
+  markAuditCreated(): void {
+    this.setSetting(HEAD, JSON.stringify(this.mark('head', 0, AUDIT_GENESIS, null)));
   }
 
   listAudit(f: AuditFilter): AuditEntry[] {

@@ -65,7 +65,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async init(): Promise<void> {
     this.conn ??= openDatabase(this.path);
-    migrate(this.conn);
+    const applied = migrate(this.conn);
+    // The audit table was created just now: mark its (empty) head, so a log wiped later, head
+    // and all, can be told from a log that never had an entry.
+    if (applied.includes(2)) this.sec.markAuditCreated();
   }
 
   async close(): Promise<void> {

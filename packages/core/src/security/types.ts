@@ -124,6 +124,7 @@ export interface ApiKey {
   models: string[] | null;
   /** The first characters of the secret, to recognise a key in a list. */
   prefix: string;
+  /** The user who made it, or `key:<id>` when it was made with an API key (it then lives only as long as that key). */
   created_by: string | null;
   created_at: string;
   expires_at: string | null;

@@ -43,6 +43,15 @@ export class Authenticator {
     const now = this.clock.now();
     if (key.revoked_at !== null) return bad(`the API key "${key.name}" was revoked at ${key.revoked_at}`);
     if (key.expires_at !== null && Date.parse(key.expires_at) <= now) return bad(`the API key "${key.name}" expired at ${key.expires_at}`);
+    // a key made with a key is good only while every key above it is
+    let maker = key.created_by;
+    for (let depth = 0; maker?.startsWith('key:') && depth < 16; depth++) {
+      const parent = await this.meta.getApiKey(maker.slice(4));
+      if (!parent || parent.revoked_at !== null || (parent.expires_at !== null && Date.parse(parent.expires_at) <= now)) {
+        return bad(`the API key "${key.name}" was made with a key that has been revoked, deleted or has expired`);
+      }
+      maker = parent.created_by;
+    }
     const owner = await this.meta.getUser(key.owner_user_id);
     if (!owner || owner.disabled) return bad(`the owner of the API key "${key.name}" is disabled`);
     const principal: Principal = { type: 'key', userId: owner.id, username: owner.username, grants: owner.grants, key: { id: key.id, scope: key.scope, models: key.models } };

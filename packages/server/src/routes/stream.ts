@@ -1,4 +1,4 @@
-import { can, VigilError } from '@vigil/core';
+import { can, canAny, VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
@@ -44,6 +44,8 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
         void readableModelIds(ctx, actor).then((v) => (visible = v));
       }
       if ('model' in ev && visible !== null && (ev.model === null || !visible.includes(ev.model))) return;
+      // a fold's counts span every model: those who see only some hear that a fold happened, no more
+      if (ev.type === 'rollup' && visible !== null) ev = { type: 'rollup', watermark: 0, rows: 0, ts: ev.ts };
       if (q.model && 'model' in ev && ev.model !== null && ev.model !== q.model) return;
       // a client that does not read fast enough misses events instead of growing our buffers
       if (res.writableNeedDrain) {
@@ -76,6 +78,7 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
       const user = await ctx.stores.meta.getUser(userId);
       if (!user || user.disabled) return false;
       actor.principal = { ...p, grants: user.grants };
+      if (!canAny(actor.principal, 'read')) return false;
       if (q.model && !can(actor.principal, 'read', { id: q.model, owner_team: (await ctx.registry.get(q.model))?.model.owner_team ?? null })) return false;
       visible = await readableModelIds(ctx, actor);
       return true;
@@ -86,7 +89,7 @@ export async function streamRoutes(app: FastifyInstance, { ctx, heartbeatMs }: {
           res.write(`event: signed_out\ndata: {}\n\n`);
           end();
         } else res.write(`: heartbeat ${ctx.clock.now()}\n\n`);
-      }, () => undefined);
+      }, () => end()); // a check that cannot run must not leave the stream on old grants
     }, heartbeatMs);
     beat.unref();
     const stop = () => {

@@ -61,7 +61,7 @@ export async function createApiKey({ ctx, actor, input }: { ctx: ServiceContext;
   }
   const secret = newSecret('vgk_', 32);
   const key = await ctx.stores.meta.createApiKey(
-    { name: input.name, owner_user_id: owner.id, scope: input.scope, models: input.models ?? null, prefix: secret.slice(0, 12), secret_hash: sha256hex(secret), created_by: p.userId, expires_at: expires },
+    { name: input.name, owner_user_id: owner.id, scope: input.scope, models: input.models ?? null, prefix: secret.slice(0, 12), secret_hash: sha256hex(secret), created_by: p.key ? `key:${p.key.id}` : p.userId, expires_at: expires },
     new Date(ctx.clock.now()).toISOString(),
   );
   await ctx.audit.record(auditBy(actor, 'api_key.create', { type: 'api_key', id: key.id }, 'success', { name: key.name, owner: owner.username, scope: key.scope, models: key.models, expires_at: key.expires_at }));

@@ -57,7 +57,8 @@ export async function verifyAudit(meta: MetaStore, hash: AuditHash, opts: Verify
   }
   const lastSeq = prevSeq ?? 0;
   if (head === null) {
-    if (total > 0) return bad(lastSeq, 'the head mark is missing', total);
+    // every log has a head from its creation on (seq 0 while empty)
+    return bad(lastSeq + 1, 'the head mark is missing: the log was removed or replaced', total);
   } else if (head.seq !== lastSeq || head.hash !== prevHash) {
     return head.seq > lastSeq
       ? bad(lastSeq + 1, `entries ${lastSeq + 1} to ${head.seq} were removed from the end of the log`, total)

@@ -54,7 +54,8 @@ function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
  * attempt must wait longer; after more, sign-in is locked for a while, even with the right password.
  */
 export function signIn(args: { ctx: ServiceContext; input: { username: string; password: string }; origin: Origin }): Promise<NewSession> {
-  return oneAtATime(accountFailureKey(args.input.username), () => attempt(args));
+  // per address, then per account (always in this order, so two queues never wait on each other)
+  return oneAtATime(`ip:${args.origin.ip}`, () => oneAtATime(accountFailureKey(args.input.username), () => attempt(args)));
 }
 
 async function attempt({ ctx, input, origin }: { ctx: ServiceContext; input: { username: string; password: string }; origin: Origin }): Promise<NewSession> {
