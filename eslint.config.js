@@ -20,6 +20,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['e2e/**/*.ts', 'bench/web*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['packages/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': restrict(['node:*', '@vigil/*', 'fastify', ...drivers], 'the web app runs in the browser and talks to the server over HTTP only') },

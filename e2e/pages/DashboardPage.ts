@@ -1,0 +1,51 @@
+import type { Locator, Page } from 'playwright-core';
+
+export class DashboardPage {
+  constructor(
+    private readonly page: Page,
+    private readonly base: string,
+  ) {}
+
+  async open(id: string, query = 'from=now-1h&to=now'): Promise<void> {
+    await this.page.goto(`${this.base}/dashboards/${id}?${query}`);
+    await this.page.locator('[data-testid^="grid-item-"]').first().waitFor();
+  }
+
+  item(panelId: string): Locator {
+    return this.page.getByTestId(`grid-item-${panelId}`);
+  }
+
+  async box(panelId: string) {
+    const b = await this.item(panelId).boundingBox();
+    if (!b) throw new Error(`panel ${panelId} is not visible`);
+    return b;
+  }
+
+  editButton(): Locator {
+    return this.page.getByTestId('edit-dashboard');
+  }
+
+  /** Drags a panel by its header by (dx, dy) pixels. */
+  async drag(panelId: string, dx: number, dy: number): Promise<void> {
+    const head = this.item(panelId).locator('.panel-head').first();
+    const b = await head.boundingBox();
+    if (!b) throw new Error('no panel header');
+    await this.page.mouse.move(b.x + 20, b.y + b.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x + 20 + dx / 2, b.y + b.height / 2 + dy / 2, { steps: 8 });
+    await this.page.mouse.move(b.x + 20 + dx, b.y + b.height / 2 + dy, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Resizes a panel from its bottom-right handle by (dx, dy) pixels. */
+  async resize(panelId: string, dx: number, dy: number): Promise<void> {
+    const handle = this.item(panelId).locator('.react-resizable-handle-se, .react-resizable-handle').last();
+    const b = await handle.boundingBox();
+    if (!b) throw new Error('no resize handle');
+    await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x + dx / 2, b.y + dy / 2, { steps: 8 });
+    await this.page.mouse.move(b.x + b.width / 2 + dx, b.y + b.height / 2 + dy, { steps: 8 });
+    await this.page.mouse.up();
+  }
+}
