@@ -25,6 +25,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/web/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': restrict(['node:*', '@vigil/*', 'fastify', ...drivers], 'the web app runs in the browser and talks to the server over HTTP only') },
   },

@@ -10,3 +10,7 @@ export * from './query/query.ts';
 export * from './query/series.ts';
 export * from './schemas/schema-evolution.ts';
 export * from './security/index.ts';
+export * from './dashboards/spec.ts';
+export * from './dashboards/access.ts';
+export * from './dashboards/defaults.ts';
+export * from './health/model-health.ts';

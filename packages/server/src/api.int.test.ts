@@ -25,7 +25,7 @@ describe('registry, query, auth and stream over HTTP', () => {
     assert.equal((await s.call('GET', '/api/docs/json', undefined, { token: null })).status, 401);
     const doc = await s.call('GET', '/api/docs/json');
     assert.equal(doc.status, 200);
-    for (const p of ['/api/v1/predictions', '/api/v1/labels', '/api/v1/metrics', '/api/v1/logs', '/api/v1/pipeline-runs', '/api/v1/training-runs', '/api/v1/models', '/api/v1/models/{id}/versions', '/api/v1/models/{id}/deployments', '/api/v1/query', '/api/v1/metrics/catalog', '/api/v1/stream', '/api/v1/overview', '/api/v1/auth/sign-in', '/api/v1/auth/session', '/api/v1/users', '/api/v1/api-keys', '/api/v1/teams', '/api/v1/audit', '/api/v1/audit/verify', '/api/v1/auth/oidc/login']) {
+    for (const p of ['/api/v1/predictions', '/api/v1/labels', '/api/v1/metrics', '/api/v1/logs', '/api/v1/pipeline-runs', '/api/v1/training-runs', '/api/v1/models', '/api/v1/models/{id}/versions', '/api/v1/models/{id}/deployments', '/api/v1/query', '/api/v1/metrics/catalog', '/api/v1/stream', '/api/v1/overview', '/api/v1/auth/sign-in', '/api/v1/auth/session', '/api/v1/users', '/api/v1/api-keys', '/api/v1/teams', '/api/v1/audit', '/api/v1/audit/verify', '/api/v1/auth/oidc/login', '/api/v1/dashboards', '/api/v1/dashboards/default', '/api/v1/dashboards/{dashboardId}', '/api/v1/dashboards/{dashboardId}/export', '/api/v1/dashboards/import']) {
       assert.ok(doc.body.paths[p], `${p} documented`);
     }
     const ui = await fetch(`${s.server.url}/api/docs/`, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -13,6 +13,7 @@ import type { ServiceContext } from './context.ts';
 import { errorBody, makeErrorHandler } from './http-errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { dashboardRoutes } from './routes/dashboards.ts';
 import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -72,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
       security: [{ bearer: [] }, { session: [] }],
-      tags: [{ name: 'auth' }, { name: 'users' }, { name: 'teams' }, { name: 'api keys' }, { name: 'audit' }, { name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'system' }],
+      tags: [{ name: 'auth' }, { name: 'users' }, { name: 'teams' }, { name: 'api keys' }, { name: 'audit' }, { name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'dashboards' }, { name: 'system' }],
     },
   });
 
@@ -118,6 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(ingestRoutes, { ctx, concurrency: opts.ingestConcurrency ?? 4 });
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
+  await app.register(dashboardRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
   await app.register(webRoutes, opts.webDist ? { dist: opts.webDist } : {});
   return app;

@@ -23,6 +23,10 @@ const INGEST_FRAUD: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyI
 const INGEST_CHURN: Who[] = ['admin', 'editor', 'keyIngest', 'keyAdmin'];
 const KEY_MANAGERS: Who[] = SESSIONS.concat(['keyAdmin']);
 const INGEST_ALL: Who[] = ['admin', 'editor', 'keyIngest', 'keyAdmin'];
+// editor or admin somewhere, through a session or an admin key without a model list
+const DASHBOARD_EDITORS: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyAdmin'];
+const GHOST_ID = '00000000-0000-4000-8000-000000000000';
+const board = { title: 'board of $w', panels: [{ id: 'p', title: 'Traffic', kind: 'stat', query: { metric: 'predictions.count' }, layout: { x: 0, y: 0, w: 6, h: 4 } }] };
 
 interface Row {
   method: string;
@@ -108,6 +112,19 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/overview', allowed: READ_ANY },
   ...['predictions', 'labels', 'logs', 'pipeline-runs', 'training-runs'].map((l): Row => ({ method: 'GET', url: `/api/v1/${l}`, path: `/api/v1/${l}?model=fraud`, allowed: READ_FRAUD })),
   { method: 'GET', url: '/api/v1/stream', path: '/api/v1/stream?model=fraud', allowed: READ_FRAUD, stream: true },
+
+  { method: 'GET', url: '/api/v1/dashboards', allowed: SIGNED_IN },
+  { method: 'GET', url: '/api/v1/dashboards/default', allowed: SIGNED_IN },
+  { method: 'GET', url: '/api/v1/dashboards/:dashboardId', path: '/api/v1/dashboards/default-operations', allowed: SIGNED_IN },
+  { method: 'GET', url: '/api/v1/dashboards/:dashboardId', path: `/api/v1/dashboards/${GHOST_ID}`, allowed: SIGNED_IN, label: 'unknown: 404 to everyone' },
+  { method: 'GET', url: '/api/v1/dashboards/:dashboardId/export', path: '/api/v1/dashboards/default-overview/export?format=yaml', allowed: SIGNED_IN },
+  { method: 'POST', url: '/api/v1/dashboards', body: { spec: board }, allowed: DASHBOARD_EDITORS },
+  { method: 'POST', url: '/api/v1/dashboards', body: { spec: board, team: 'risk' }, allowed: DASHBOARD_EDITORS, label: 'shared with team risk' },
+  { method: 'POST', url: '/api/v1/dashboards', body: { spec: board, team: 'growth' }, allowed: ['admin', 'editor', 'keyAdmin'], label: 'shared with another team' },
+  { method: 'PUT', url: '/api/v1/dashboards/:dashboardId', path: `/api/v1/dashboards/${GHOST_ID}`, body: { spec: board }, allowed: DASHBOARD_EDITORS },
+  { method: 'PUT', url: '/api/v1/dashboards/:dashboardId', path: '/api/v1/dashboards/default-operations', body: { spec: board }, allowed: DASHBOARD_EDITORS, label: 'a built-in: 409 to editors' },
+  { method: 'DELETE', url: '/api/v1/dashboards/:dashboardId', path: `/api/v1/dashboards/${GHOST_ID}`, allowed: DASHBOARD_EDITORS },
+  { method: 'POST', url: '/api/v1/dashboards/import', path: '/api/v1/dashboards/import?team=risk', body: board, allowed: DASHBOARD_EDITORS },
 ];
 
 describe('permission matrix: every route × every kind of caller', () => {

@@ -90,7 +90,9 @@ export function qualitySql(q: RollupQuery): Built {
 export function logsSql(q: RollupQuery): Built {
   const g = q.groupBy.map((k) => (k === 'level' || k === 'error_class' || k === 'model' ? k : null));
   if (g.includes(null)) throw new Error('logs group by model, level or error_class');
-  return grouped({ ...q, groupBy: [], segments: {} }, [...g.map((k, i) => `${k} AS g${i}`), 'CAST(count(*) AS DOUBLE) AS count'].join(', '), '(SELECT *, ts AS bucket, NULL AS version, NULL AS seg FROM logs)', []);
+  const b = grouped({ ...q, groupBy: [], segments: {} }, [...g.map((k, i) => `${k} AS g${i}`), 'CAST(count(*) AS DOUBLE) AS count'].join(', '), '(SELECT *, ts AS bucket, NULL AS version, NULL AS seg FROM logs)', []);
+  // the keys are selected above rather than by grouped(), so their aliases are named here
+  return { ...b, groupAliases: g.map((_, i) => `g${i}`) };
 }
 
 const AGG_SQL: Record<SampleQuery['agg'], string> = {

@@ -196,6 +196,33 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    name: 'dashboards',
+    sql: `
+      -- A dashboard is personal while team is NULL, shared with the team otherwise. Deleting a
+      -- user removes their personal dashboards (the trigger, which runs before the foreign key
+      -- action) and keeps their team dashboards with no owner (SET NULL), so a team does not lose
+      -- its dashboards when someone leaves. The CHECK makes an unreachable dashboard impossible.
+      -- No foreign key to teams: like grants, a dashboard may name a team before it is created.
+      CREATE TABLE dashboards (
+        id            TEXT PRIMARY KEY,
+        owner_user_id TEXT REFERENCES users (id) ON DELETE SET NULL,
+        team          TEXT,
+        spec          TEXT NOT NULL CHECK (json_valid(spec)),
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        CHECK (owner_user_id IS NOT NULL OR team IS NOT NULL)
+      ) STRICT;
+      CREATE INDEX dashboards_owner ON dashboards (owner_user_id);
+      CREATE INDEX dashboards_team ON dashboards (team) WHERE team IS NOT NULL;
+
+      CREATE TRIGGER users_delete_personal_dashboards BEFORE DELETE ON users
+      BEGIN
+        DELETE FROM dashboards WHERE owner_user_id = OLD.id AND team IS NULL;
+      END;
+    `,
+  },
 ];
 
 /** Opens the file with the settings durability and concurrency need; creates it owner-only. */

@@ -8,7 +8,7 @@ import Sqlite from 'better-sqlite3';
 import { AUDIT_GENESIS, auditPayload, isVigilError, verifyAuditChain } from '@vigil/core';
 import type { AuditHash, AuditInput } from '@vigil/core';
 // The contract is test support, not part of @vigil/storage's public entry point.
-import { runMetaStoreContract, runSecurityStoreContract } from '@vigil/storage/contract';
+import { runDashboardStoreContract, runMetaStoreContract, runSecurityStoreContract } from '@vigil/storage/contract';
 import { MIGRATIONS, migrate, openDatabase } from './migrations.ts';
 import type { Migration } from './migrations.ts';
 import { SqliteMetaStore } from './sqlite-meta-store.ts';
@@ -40,6 +40,7 @@ async function harness() {
 
 runMetaStoreContract('sqlite', harness);
 runSecurityStoreContract('sqlite', harness);
+runDashboardStoreContract('sqlite', harness);
 
 describe('SqliteMetaStore on a file', () => {
   const withFile = async (fn: (file: string) => Promise<void>) => {
@@ -234,6 +235,34 @@ describe('SqliteMetaStore security tables', () => {
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       const versions = raw(file, (d) => d.prepare('SELECT version FROM schema_migrations ORDER BY version').all());
       assert.deepEqual(versions, MIGRATIONS.map((m) => ({ version: m.version })));
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('migration 3 applies to a database at migration 2, and the database itself keeps dashboards reachable', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'meta.db');
+    const store = new SqliteMetaStore(file);
+    try {
+      const db = openDatabase(file);
+      assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 2)), [1, 2]);
+      db.prepare("INSERT INTO users (id, username, display_name, kind, source, created_at, updated_at) VALUES ('u1', 'a', 'A', 'human', 'local', 'x', 'x')").run();
+      db.close();
+      await store.init();
+      const spec = { version: 1 as const, title: 'T', panels: [] };
+      const d = await store.createDashboard({ owner_user_id: 'u1', team: 'risk', spec }, T(1));
+      raw(file, (r) => {
+        r.pragma('foreign_keys = ON');
+        // personal and ownerless at once: nobody could ever see it
+        assert.throws(() => r.prepare("INSERT INTO dashboards VALUES ('x', NULL, NULL, '{}', 'x', 'x')").run(), /CHECK/);
+        assert.throws(() => r.prepare("INSERT INTO dashboards VALUES ('y', 'u1', NULL, 'not json', 'x', 'x')").run(), /CHECK/);
+        assert.throws(() => r.prepare("INSERT INTO dashboards VALUES ('z', 'ghost', NULL, '{}', 'x', 'x')").run(), /FOREIGN KEY/);
+        r.prepare("INSERT INTO dashboards VALUES ('p', 'u1', NULL, '{}', 'x', 'x')").run();
+        r.prepare("DELETE FROM users WHERE id = 'u1'").run();
+        assert.deepEqual(r.prepare('SELECT id, owner_user_id FROM dashboards').all(), [{ id: d.id, owner_user_id: null }]);
+      });
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import type {
   AuditHash, Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
   ModelSchemaSpec, ModelSchemaVersion, ModelVersion, VersionCreate,
 } from '@vigil/core';
-import type { MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
+import type { DashboardStore, MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
+import { DashboardTables } from './dashboard-tables.ts';
 import { migrate, openDatabase } from './migrations.ts';
 import { SecurityTables } from './security-tables.ts';
 
@@ -51,16 +52,20 @@ export interface SqliteMetaStoreOptions {
   auditHash?: AuditHash;
 }
 
-type Args<K extends keyof SecurityStore> = Parameters<SecurityStore[K]>;
-type Result<K extends keyof SecurityStore> = ReturnType<SecurityStore[K]>;
+type Delegated = SecurityStore & DashboardStore;
+type Args<K extends keyof Delegated> = Parameters<Delegated[K]>;
+type Result<K extends keyof Delegated> = ReturnType<Delegated[K]>;
 
 export class SqliteMetaStore implements MetaStore {
   private conn: Database | null = null;
   private readonly statements = new Map<string, Statement>();
   private readonly sec: SecurityTables;
+  private readonly boards: DashboardTables;
 
   constructor(readonly path: string, opts: SqliteMetaStoreOptions = {}) {
-    this.sec = new SecurityTables({ stmt: (sql) => this.stmt(sql), tx: (fn) => this.tx(fn) }, opts.auditHash ?? sha256Hex);
+    const port = { stmt: (sql: string) => this.stmt(sql), tx: <T>(fn: () => T) => this.tx(fn) };
+    this.sec = new SecurityTables(port, opts.auditHash ?? sha256Hex);
+    this.boards = new DashboardTables(port);
   }
 
   async init(): Promise<void> {
@@ -266,6 +271,13 @@ export class SqliteMetaStore implements MetaStore {
   async auditAnchor(): Result<'auditAnchor'> { return this.sec.auditAnchor(); }
   async auditHead(): Result<'auditHead'> { return this.sec.auditHead(); }
   async pruneAudit(...a: Args<'pruneAudit'>): Result<'pruneAudit'> { return this.sec.pruneAudit(...a); }
+
+  // DashboardStore: in dashboard-tables.ts.
+  async createDashboard(...a: Args<'createDashboard'>): Result<'createDashboard'> { return this.boards.createDashboard(...a); }
+  async getDashboard(...a: Args<'getDashboard'>): Result<'getDashboard'> { return this.boards.dashboard(...a); }
+  async listDashboards(...a: Args<'listDashboards'>): Result<'listDashboards'> { return this.boards.listDashboards(...a); }
+  async updateDashboard(...a: Args<'updateDashboard'>): Result<'updateDashboard'> { return this.boards.updateDashboard(...a); }
+  async deleteDashboard(...a: Args<'deleteDashboard'>): Result<'deleteDashboard'> { this.boards.deleteDashboard(...a); }
 
   private get db(): Database {
     if (this.conn === null) throw new VigilError('unavailable', 'the metadata store is not open', { hint: 'call init() first' });

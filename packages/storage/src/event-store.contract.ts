@@ -294,6 +294,11 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         ]);
         const errs = await store.queryLogs(query({ filters: { level: 'error' } }));
         assert.equal(total(errs), 1);
+        const grouped = await store.queryLogs(query({ groupBy: ['model', 'level', 'error_class'] }));
+        assert.deepEqual(grouped.map((r) => [r.group, r.count]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
+          [{ model: 'fraud', level: 'error', error_class: 'Timeout' }, 1],
+          [{ model: 'fraud', level: 'info', error_class: '' }, 1],
+        ]);
         assert.equal((await store.listLogs({ model: 'fraud', limit: 10 }))[1]?.attributes.a, 1);
         await store.appendPredictions({ model: FRAUD, records: [], quality: [{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 3 }] });
         await store.appendPredictions({ model: FRAUD, records: [pred(900)], quality: [{ model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 2 }] });

@@ -9,6 +9,7 @@ import type {
   ModelVersion,
   VersionCreate,
 } from '@vigil/core';
+import type { DashboardStore } from './dashboard-store.ts';
 import type { SecurityStore } from './security-store.ts';
 
 export interface ModelFilter {
@@ -21,7 +22,7 @@ export interface ModelFilter {
  * validated, and reports domain errors as VigilError (`not_found`, `conflict`).
  * `now` is an ISO timestamp passed in by the caller.
  */
-export interface MetaStore extends SecurityStore {
+export interface MetaStore extends SecurityStore, DashboardStore {
   /** Opens the store and applies pending migrations. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
-import { sketchQuantile } from '@vigil/core';
+import { ENDS_NOW_TOLERANCE_MS, modelHealth, sketchQuantile, type ModelHealth } from '@vigil/core';
+import type { CountRow, RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { auditReadAlongside } from './authorize.ts';
 import { listModels } from './get-model.ts';
@@ -18,14 +19,73 @@ export interface ModelOverview {
   latency_p99_ms: number | null;
   label_coverage: number | null;
   last_seen: number | null;
+  health: ModelHealth;
 }
 
-/** One row per model over [from, to): traffic, latency, label coverage, what serves production. */
+const SECOND = 1000;
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/**
+ * The grid for per-model counts of logs and violations over [from, to): the stores place buckets
+ * on the epoch grid of the step, so the range starts at the first whole step at or after `from`.
+ * The step is at most 1/24 of the range (what is dropped at the start stays under ~4%) and at most
+ * an hour, so a 30-day range is 720 buckets per model at most.
+ */
+function countGrid(from: number, to: number): { from: number; stepMs: number } {
+  const stepMs = [HOUR, MINUTE, SECOND].find((s) => s * 24 <= to - from) ?? SECOND;
+  return { from: Math.ceil(from / stepMs) * stepMs, stepMs };
+}
+
+const query = (from: number, to: number, stepMs: number, groupBy: string[]): RollupQuery => ({ from, to, stepMs, models: null, versions: null, segments: {}, groupBy, filters: {} });
+
+/** Sums the counts per model, keeping only rows `keep` accepts. */
+function perModel(rows: CountRow[], keep: (r: CountRow) => boolean = () => true): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    const m = r.group.model;
+    if (m !== undefined && keep(r)) out.set(m, (out.get(m) ?? 0) + r.count);
+  }
+  return out;
+}
+
+/**
+ * The signals health needs, one read each for all models: error logs, violations, the previous
+ * window's latency and, when the range ends now, the last minute with traffic.
+ */
+async function healthSignals(ctx: ServiceContext, from: number, to: number, now: number) {
+  const g = countGrid(from, to);
+  const counted = g.from < to;
+  const endsNow = to >= now - ENDS_NOW_TOLERANCE_MS;
+  // the overview's last bucket may be an hour bucket; the minutes of the last hour say when exactly
+  const recentFrom = Math.max(from, Math.floor((to - HOUR) / MINUTE) * MINUTE);
+  const [logs, quality, previous, recent] = await Promise.all([
+    counted ? ctx.stores.events.queryLogs(query(g.from, to, g.stepMs, ['model', 'level'])) : [],
+    counted ? ctx.stores.events.queryQuality(query(g.from, to, g.stepMs, ['model'])) : [],
+    ctx.stores.events.overview(from - (to - from), from),
+    endsNow ? ctx.stores.events.queryInference(query(recentFrom, to, MINUTE, ['model'])) : [],
+  ]);
+  const lastMinute = new Map<string, number>();
+  for (const r of recent) {
+    const m = r.group.model;
+    if (m !== undefined && r.count > 0 && r.bucket >= (lastMinute.get(m) ?? -Infinity)) lastMinute.set(m, r.bucket);
+  }
+  return {
+    errors: perModel(logs, (r) => r.group.level === 'error' || r.group.level === 'fatal'),
+    violations: perModel(quality),
+    previousP99: new Map(previous.map((r) => [r.model, sketchQuantile(r.latency_bins, 0.99)])),
+    lastMinute,
+  };
+}
+
+/** One row per model over [from, to): traffic, latency, label coverage, what serves production, health. */
 export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { from: number; to: number } }): Promise<ModelOverview[]> {
+  const now = ctx.clock.now();
   const rowsP = ctx.stores.events.overview(input.from, input.to);
+  const signalsP = healthSignals(ctx, input.from, input.to, now);
   const models = await listModels({ ctx, actor, input: {} });
   const audited = auditReadAlongside(ctx, actor, 'overview', models.map((m) => m.id));
-  const rows = await rowsP;
+  const [rows, signals] = await Promise.all([rowsP, signalsP]);
   const byModel = new Map(rows.map((r) => [r.model, r]));
   const seconds = (input.to - input.from) / 1000;
   const out = await Promise.all(
@@ -33,6 +93,16 @@ export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; 
       const r = byModel.get(m.id);
       const deployments = await ctx.stores.meta.listDeployments(m.id);
       const last = deployments[0];
+      const predictions = r?.count ?? 0;
+      const p99 = r ? sketchQuantile(r.latency_bins, 0.99) : null;
+      const lastSeen = r?.last_bucket == null ? null : Math.max(r.last_bucket, signals.lastMinute.get(m.id) ?? r.last_bucket);
+      const health = modelHealth(
+        {
+          predictions, lastSeenMs: lastSeen, nowMs: now, errorLogs: signals.errors.get(m.id) ?? 0, qualityViolations: signals.violations.get(m.id) ?? 0,
+          latencyP99: p99, previousLatencyP99: signals.previousP99.get(m.id) ?? null, lastDeployment: last ? { outcome: last.outcome, started_at: last.started_at } : null,
+        },
+        { from: input.from, to: input.to },
+      );
       return {
         id: m.id,
         name: m.name,
@@ -41,12 +111,13 @@ export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; 
         tags: m.tags,
         production_version: currentDeployment(deployments, 'production')?.version ?? null,
         last_deployment: last ? { version: last.version, environment: last.environment, outcome: last.outcome, started_at: last.started_at } : null,
-        predictions: r?.count ?? 0,
-        rate_per_s: (r?.count ?? 0) / seconds,
+        predictions,
+        rate_per_s: predictions / seconds,
         latency_mean_ms: r && r.latency_count > 0 ? r.latency_sum / r.latency_count : null,
-        latency_p99_ms: r ? sketchQuantile(r.latency_bins, 0.99) : null,
+        latency_p99_ms: p99,
         label_coverage: r && r.count > 0 ? r.labelled / r.count : null,
-        last_seen: r?.last_bucket ?? null,
+        last_seen: lastSeen,
+        health,
       };
     }),
   );
