@@ -52,17 +52,11 @@ describe('the web app', { skip }, () => {
       assert.equal(await overview.health(model), want, model);
       colours[model] = await overview.colour(model);
     }
-    const css = await b.page.evaluate(() => {
-      const v = (n: string) => {
-        const d = document.createElement('div');
-        d.style.color = `var(${n})`;
-        document.body.append(d);
-        const c = getComputedStyle(d).color;
-        d.remove();
-        return c;
-      };
+    // a string, not a function: tsx names inner functions with a helper the page does not have
+    const css = (await b.page.evaluate(`(() => {
+      const v = (n) => { const d = document.createElement('div'); d.style.color = 'var(' + n + ')'; document.body.append(d); const c = getComputedStyle(d).color; d.remove(); return c; };
       return { healthy: v('--ok'), warning: v('--warn'), problem: v('--bad'), no_data: v('--none') };
-    });
+    })()`)) as Record<string, string>;
     for (const [model, want] of Object.entries(EXPECTED_HEALTH)) assert.equal(colours[model], css[want], `${model} is ${want}`);
     const reason = await overview.card('intent-router').locator('[title]').first().getAttribute('title');
     assert.match(reason ?? '', /error logs/i, 'hovering the badge says which signal made it red');

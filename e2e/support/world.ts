@@ -18,12 +18,14 @@ export const EXPECTED_HEALTH: Record<string, 'healthy' | 'warning' | 'problem' |
   'churn-scorer': 'no_data',
 };
 
-type Feature = { name: string; type: string; min?: number; categories?: string[] };
+type Feature = { name: string; type: string; min?: number; max?: number; categories?: string[] };
+type Schema = { features: Feature[]; classes?: string[] };
 
-function featuresFor(schema: { features: Feature[] }, i: number): Record<string, unknown> {
+function featuresFor(schema: Schema, i: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of schema.features) {
-    if (f.type === 'numeric') out[f.name] = (f.min ?? 0) + (i % 7);
+    const lo = f.min ?? 0;
+    if (f.type === 'numeric') out[f.name] = f.max === undefined ? lo + (i % 7) : lo + ((i % 7) / 7) * (f.max - lo);
     else if (f.type === 'categorical') out[f.name] = f.categories?.[i % (f.categories?.length ?? 1)] ?? 'x';
     else if (f.type === 'boolean') out[f.name] = i % 2 === 0;
     else out[f.name] = 'text';
@@ -47,14 +49,14 @@ export async function startWorld(): Promise<World> {
     return r.body;
   };
   for (const [username, u] of Object.entries(USERS)) await call('POST', '/api/v1/users', { username, password: PASSWORD, grants: u.grants, persona: u.persona });
-  const schemas = new Map<string, { features: Feature[] }>();
+  const schemas = new Map<string, Schema & { task: string }>();
   for (const { spec, versions } of registrations()) {
     await call('POST', '/api/v1/models', spec);
     for (const v of versions) await call('POST', `/api/v1/models/${spec.id}/versions`, v);
-    schemas.set(spec.id, spec.schema as { features: Feature[] });
+    schemas.set(spec.id, { ...(spec.schema as Schema), task: spec.task });
   }
   await call('POST', '/api/v1/models', { id: 'churn-scorer', name: 'Churn scorer', task: 'binary', owner_team: 'growth', tags: ['e2e'], schema: { features: [{ name: 'tenure', type: 'numeric', min: 0 }] } });
-  schemas.set('churn-scorer', { features: [{ name: 'tenure', type: 'numeric', min: 0 }] });
+  schemas.set('churn-scorer', { features: [{ name: 'tenure', type: 'numeric', min: 0 }], task: 'binary' });
 
   let seq = 0;
   const predict = async (model: string, n: number, ts = Date.now(), offset = 0) => {
@@ -62,7 +64,10 @@ export async function startWorld(): Promise<World> {
     if (!schema) throw new Error(`unknown model ${model}`);
     const records = Array.from({ length: n }, (_, i) => ({
       id: `e2e-${model}-${++seq}`, model, version: 'e2e', ts: new Date(ts - offset - i * 1000).toISOString(),
-      features: featuresFor(schema, i), prediction: i % 2, score: (i % 10) / 10, latency_ms: 10 + (i % 5),
+      features: featuresFor(schema, i),
+      prediction: schema.classes ? schema.classes[i % schema.classes.length] : schema.task === 'regression' ? 20 + (i % 9) : i % 2,
+      ...(schema.task === 'regression' ? {} : { score: (i % 10) / 10 }),
+      latency_ms: 10 + (i % 5),
     }));
     await call('POST', '/api/v1/predictions', records);
   };

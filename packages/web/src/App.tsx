@@ -47,7 +47,7 @@ export function App() {
     [navigate, location],
   );
 
-  if (location.pathname === '/sign-in') return <SignIn onSignedIn={load} />;
+  if (location.pathname === '/sign-in') return <SignIn onSignedIn={setUser} />;
   if (error) return <ErrorState error={error} retry={load} />;
   if (user === undefined) return <Loading what="Starting Vigil" />;
   if (user === null) return <Navigate to={`/sign-in?return_to=${encodeURIComponent(location.pathname + location.search)}`} replace />;

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where `npm run build` puts the web app. */
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 /** The app's own paths: each serves index.html, and the app decides (sign-in first if needed). */
 export const APP_PATHS = ['/', '/sign-in', '/settings', '/dashboards', '/dashboards/:dashboardId', '/models/:id', '/models/:id/:tab'];
@@ -35,9 +35,20 @@ export async function webRoutes(app: FastifyInstance, { dist = WEB_DIST }: { dis
   } else {
     app.get('/assets/*', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_req, reply) => notBuilt(reply));
   }
-  const page = built ? fs.readFileSync(index) : null;
+  // read when asked (and kept while unchanged), so a rebuild is served without a restart
+  let cached: { mtimeMs: number; body: Buffer } | null = null;
+  const readPage = (): Buffer | null => {
+    try {
+      const { mtimeMs } = fs.statSync(index);
+      if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, body: fs.readFileSync(index) };
+      return cached.body;
+    } catch {
+      return null;
+    }
+  };
   for (const url of APP_PATHS) {
     app.get(url, { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_req, reply) => {
+      const page = readPage();
       if (!page) return notBuilt(reply);
       // the page is tiny and names hashed assets: never cache it, so a new build is picked up
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);

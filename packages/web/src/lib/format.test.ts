@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- unit tests run in Node, not in the browser */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCompact, formatDuration, formatParts, formatRelative, formatValue } from './format.ts';

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client.ts';
-import { providers, signIn, type Providers } from '../api/session.ts';
+import { providers, signIn, type Providers, type User } from '../api/session.ts';
 
 /** Password sign-in, and the SSO button when single sign-on is configured. */
-export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+export function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [p, setP] = useState<Providers | null>(null);
@@ -24,8 +24,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await signIn(username, password);
-      onSignedIn();
+      const s = await signIn(username, password);
+      // the app learns who signed in before it navigates, so its guard does not bounce back here
+      onSignedIn(s.user);
       navigate(safeReturn, { replace: true });
     } catch (err) {
       setError(err instanceof ApiError ? `${err.message}${err.body.hint ? ` — ${err.body.hint}` : ''}` : String(err));

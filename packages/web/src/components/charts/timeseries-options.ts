@@ -67,6 +67,7 @@ export function timeSeriesOptions(input: TimeSeriesOptionsInput): uPlot.Options 
         }),
       ),
     ],
-    hooks: { setSelect: [setSelect] },
+    // a performance mark per draw lets the browser benchmark (bench/web.ts) time a real render
+    hooks: { setSelect: [setSelect], draw: [() => globalThis.performance?.mark?.('vigil:chart-drawn')] },
   };
 }

@@ -1,0 +1,69 @@
+// The tabs made of metric panels: inference, drift and performance. Panels come from the
+// catalogue, so a metric a later monitor adds appears without a change here.
+import { catalog } from '../../api/query.ts';
+import { inferencePanels, performancePanels, prefixPanels } from '../../lib/flow.ts';
+import { useAsync } from '../../lib/use-async.ts';
+import { Empty, ErrorState, Loading } from '../States.tsx';
+import { PanelGrid } from './PanelGrid.tsx';
+import type { TabProps } from './types.ts';
+
+export function useCatalog() {
+  return useAsync(() => catalog(), []);
+}
+
+export function InferenceTab({ model, range, refreshKey, onZoom }: TabProps) {
+  const cat = useCatalog();
+  if (!cat.data && cat.status === 'error') return <ErrorState error={cat.error} retry={cat.reload} />;
+  if (!cat.data) return <Loading what="Loading the metric catalogue" />;
+  return (
+    <section aria-label="Inference">
+      <p className="muted small tab-intro">Traffic and latency of {model.name} by version. Drag across a chart to zoom into that time.</p>
+      <PanelGrid panels={inferencePanels(model.id, model.task, cat.data)} range={range} refreshKey={refreshKey} onZoom={onZoom} />
+    </section>
+  );
+}
+
+export function DriftTab({ model, range, refreshKey, onZoom }: TabProps) {
+  const cat = useCatalog();
+  if (!cat.data && cat.status === 'error') return <ErrorState error={cat.error} retry={cat.reload} />;
+  if (!cat.data) return <Loading what="Loading the metric catalogue" />;
+  const panels = prefixPanels(model.id, 'drift.', cat.data);
+  if (panels.length > 0) return <PanelGrid panels={panels} range={range} refreshKey={refreshKey} onZoom={onZoom} />;
+  return (
+    <Empty title="Drift arrives with drift monitoring">
+      <p>
+        When drift monitoring is on, this tab compares the distribution of each feature and of the model&apos;s scores over the time range with a reference (the training data, or an earlier window): a
+        drift score per feature over time, the share of drifted features, and the features flagged, so a change in the inputs shows before accuracy falls.
+      </p>
+      <p className="muted">Until then, the data quality tab shows null rates and means per feature.</p>
+    </Empty>
+  );
+}
+
+export function PerformanceTab({ model, range, refreshKey, onZoom }: TabProps) {
+  const cat = useCatalog();
+  if (!cat.data && cat.status === 'error') return <ErrorState error={cat.error} retry={cat.reload} />;
+  if (!cat.data) return <Loading what="Loading the metric catalogue" />;
+  const { metrics, labels } = performancePanels(model.id, cat.data);
+  return (
+    <section aria-label="Performance">
+      {metrics.length > 0 ? (
+        <PanelGrid panels={metrics} range={range} refreshKey={refreshKey} onZoom={onZoom} />
+      ) : (
+        <Empty title="Live performance arrives with performance monitoring">
+          <p>
+            When performance monitoring is on, this tab shows {model.task === 'regression' ? 'the error (MAE, RMSE)' : 'accuracy, precision, recall and F1'} computed from labels as they arrive, per
+            version and segment, next to each version&apos;s validation metrics, with an estimate for the predictions whose labels have not come yet.
+          </p>
+        </Empty>
+      )}
+      {labels.length > 0 && (
+        <>
+          <h2 className="section-title">Labels</h2>
+          <p className="muted small tab-intro">Labels are counted against the time of their prediction, so recent steps fill in as labels arrive.</p>
+          <PanelGrid panels={labels} range={range} refreshKey={refreshKey} onZoom={onZoom} />
+        </>
+      )}
+    </section>
+  );
+}
