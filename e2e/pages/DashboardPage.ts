@@ -15,10 +15,12 @@ export class DashboardPage {
     return this.page.getByTestId(`grid-item-${panelId}`);
   }
 
+  /** A panel's box relative to the grid (the edit bar above the grid moves the page, not the layout). */
   async box(panelId: string) {
     const b = await this.item(panelId).boundingBox();
-    if (!b) throw new Error(`panel ${panelId} is not visible`);
-    return b;
+    const g = await this.page.getByTestId('dashboard-grid').boundingBox();
+    if (!b || !g) throw new Error(`panel ${panelId} is not visible`);
+    return { x: b.x - g.x, y: b.y - g.y, width: b.width, height: b.height, pageX: b.x, pageY: b.y };
   }
 
   editButton(): Locator {
