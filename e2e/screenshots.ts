@@ -11,6 +11,19 @@ fs.mkdirSync(out, { recursive: true });
 const world = await startWorld();
 // an hour of history so the charts have a shape
 for (let m = 60; m >= 2; m -= 2) for (const model of ['fraud-detector', 'eta-regressor', 'intent-router']) await world.predict(model, 10 + ((m * 7) % 13), Date.now() - m * 60_000);
+// a model's whole flow: a pipeline run, a training run, a production deployment; more errors on one model
+const t = (minAgo: number) => new Date(Date.now() - minAgo * 60_000).toISOString();
+const call = async (method: string, url: string, body: unknown) => {
+  const r = await world.server.call(method, url, body);
+  if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+};
+await call('POST', '/api/v1/pipeline-runs', [
+  { pipeline: 'card-features', run_id: 'r-101', stage: 'extract', status: 'succeeded', started_at: t(55), ended_at: t(52), model: 'fraud-detector', rows_in: 120_000, rows_out: 119_400 },
+  { pipeline: 'card-features', run_id: 'r-101', stage: 'load', status: 'succeeded', started_at: t(52), ended_at: t(50), model: 'fraud-detector', rows_in: 119_400, rows_out: 119_400 },
+]);
+await call('POST', '/api/v1/training-runs', [{ run_id: 'train-88', model: 'fraud-detector', version: '2.3.0', status: 'succeeded', started_at: t(58), ended_at: t(40), params: { max_depth: 8, learning_rate: 0.05 }, metrics: { val_auc: [[1, 0.88], [2, 0.91], [3, 0.931]] } }]);
+await call('POST', '/api/v1/models/fraud-detector/deployments', { version: '2.3.0', environment: 'production', started_at: t(35), outcome: 'succeeded' });
+await call('POST', '/api/v1/logs', Array.from({ length: 60 }, (_, i) => ({ id: `shot-err-${i}`, ts: t(1 + (i % 50)), level: 'error', message: 'label map lookup failed', model: 'intent-router', error_class: 'LabelMapKeyError' })));
 await world.server.server.ctx.stores.events.rollupStep();
 
 const shots: [string, string, 'light' | 'dark', string][] = [

@@ -25,7 +25,11 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
   return (
     <div className="time-picker">
       <button type="button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="time-range">
-        🕑 {describeRange(value)}
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" className="icon-inline">
+          <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+        </svg>{' '}
+        {describeRange(value)}
       </button>
       {open && (
         <div className="popover" role="dialog" aria-label="Time range">

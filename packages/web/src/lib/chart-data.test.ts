@@ -7,6 +7,7 @@ import {
   colorIndices,
   countPoints,
   hasPoints,
+  isolatedIndices,
   heatmapCells,
   lastTwo,
   seriesLabel,
@@ -224,4 +225,12 @@ test('100,000-point series: aligned and reduced in one pass, gaps kept', () => {
   assert.ok((path.match(/[ML]/g) ?? []).length <= 200, 'decimated to at most maxPoints');
   assert.equal(heatmapCells(a, 500).cols, 500);
   assert.equal(tableData(a).rows[0]?.count, n - 100);
+});
+
+test('isolatedIndices: values with a gap on both sides, which a line cannot draw', () => {
+  assert.deepEqual(isolatedIndices([null, 1, null, 2, 3, null, 4]), [1, 6]);
+  assert.deepEqual(isolatedIndices([5]), [0]);
+  assert.equal(isolatedIndices([1, 2, 3]), null);
+  assert.equal(isolatedIndices([null, null]), null);
+  assert.equal(isolatedIndices([]), null);
 });

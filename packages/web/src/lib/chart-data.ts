@@ -473,3 +473,19 @@ export function sparklinePath(points: readonly Point[], width: number, height: n
   penUp();
   return d;
 }
+
+/**
+ * Indices of values with no value on either side: a line cannot show them, so the chart draws
+ * them as points (sparse data would otherwise look empty). Null when there are none.
+ */
+export function isolatedIndices(ys: ArrayLike<number | null | undefined>): number[] | null {
+  const out: number[] = [];
+  const n = ys.length;
+  for (let i = 0; i < n; i++) {
+    if (ys[i] == null) continue;
+    const before = i > 0 && ys[i - 1] != null;
+    const after = i < n - 1 && ys[i + 1] != null;
+    if (!before && !after) out.push(i);
+  }
+  return out.length ? out : null;
+}

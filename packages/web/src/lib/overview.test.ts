@@ -13,6 +13,7 @@ import {
   lastValue,
   matchesFilters,
   seriesByModel,
+  sparklineStep,
   sortByHealth,
   statusCounts,
   throttleDelay,
@@ -145,4 +146,13 @@ test('live refreshes wait until a second has passed since the last one', () => {
     [10_000, 12_000, 0],
   ];
   for (const [last, now, want] of cases) assert.equal(throttleDelay(last, now, 1000), want);
+});
+
+test('sparklineStep: about 40 points over the range, in round steps', () => {
+  const H = 3_600_000;
+  assert.equal(sparklineStep(0, H), '2m');
+  assert.equal(sparklineStep(0, 15 * 60_000), '1m');
+  assert.equal(sparklineStep(0, 24 * H), '1h');
+  assert.equal(sparklineStep(0, 30 * 24 * H), '1d');
+  assert.equal(sparklineStep(0, 365 * 24 * H), '1d');
 });

@@ -148,3 +148,14 @@ export function futureMetric(metrics: readonly Pick<CatalogMetric, 'name' | 'gro
 export function throttleDelay(lastMs: number, nowMs: number, gapMs: number): number {
   return Math.max(0, lastMs + gapMs - nowMs);
 }
+
+const SPARK_STEPS: [string, number][] = [['1m', 60_000], ['2m', 120_000], ['5m', 300_000], ['10m', 600_000], ['15m', 900_000], ['30m', 1_800_000], ['1h', 3_600_000], ['2h', 7_200_000], ['6h', 21_600_000], ['12h', 43_200_000], ['1d', 86_400_000]];
+
+/**
+ * The step of a card's sparkline: about 40 points over the range. Coarser than a chart's, so a
+ * sparse model reads as a line rather than scattered dots.
+ */
+export function sparklineStep(fromMs: number, toMs: number, points = 40): string {
+  const want = Math.max(1, toMs - fromMs) / points;
+  return (SPARK_STEPS.find(([, ms]) => ms >= want) ?? SPARK_STEPS[SPARK_STEPS.length - 1]!)[0];
+}

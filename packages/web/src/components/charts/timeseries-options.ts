@@ -2,6 +2,7 @@
 // touching the DOM (the idea of grafana's UPlotConfigBuilder), so the chart component only
 // creates, updates and destroys the plot.
 import type uPlot from 'uplot';
+import { isolatedIndices } from '../../lib/chart-data.ts';
 import { formatValue } from '../../lib/format.ts';
 import type { ChartTheme } from './use-chart-theme.ts';
 
@@ -63,6 +64,8 @@ export function timeSeriesOptions(input: TimeSeriesOptionsInput): uPlot.Options 
           stroke: theme.series[(input.colors[i] ?? i) % theme.series.length],
           width: 1.5,
           spanGaps: false,
+          // a value with gaps on both sides gets a point, or sparse data would look empty
+          points: { size: 5, filter: (u, si, show) => (show ? null : isolatedIndices(u.data[si] as (number | null)[])) },
           value: (_u, v) => formatValue(v, unit),
         }),
       ),

@@ -3,8 +3,8 @@
 // cards still show their numbers.
 import { overview, type ModelOverview } from '../../api/models.ts';
 import { catalog, queryMetric, type CatalogMetric } from '../../api/query.ts';
-import { futureMetric, seriesByModel, type FutureMetric, type Points } from '../../lib/overview.ts';
-import type { TimeRange } from '../../lib/time-range.ts';
+import { futureMetric, seriesByModel, sparklineStep, type FutureMetric, type Points } from '../../lib/overview.ts';
+import { resolveBound, type TimeRange } from '../../lib/time-range.ts';
 
 export interface FigureSeries {
   metric: string;
@@ -20,11 +20,14 @@ export interface OverviewData {
   future: Record<FutureMetric, FigureSeries | null>;
 }
 
-const byModel = (metric: string, range: TimeRange, signal: AbortSignal) =>
-  queryMetric({ metric, group_by: ['model'] }, range.from, range.to, signal).then(
+const byModel = (metric: string, range: TimeRange, signal: AbortSignal) => {
+  const now = Date.now();
+  const step = sparklineStep(resolveBound(range.from, now) ?? now - 3_600_000, resolveBound(range.to, now) ?? now);
+  return queryMetric({ metric, group_by: ['model'], step }, range.from, range.to, signal).then(
     (a) => a,
     () => null,
   );
+};
 
 async function futureSeries(metrics: CatalogMetric[], kind: FutureMetric, range: TimeRange, signal: AbortSignal): Promise<FigureSeries | null> {
   const name = futureMetric(metrics, kind);
