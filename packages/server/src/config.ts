@@ -41,7 +41,7 @@ export const ConfigSchema = z
     VIGIL_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (use a long random secret)').max(512).optional(),
     VIGIL_BODY_LIMIT: bytes.default(64 * 1024 * 1024),
     VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    VIGIL_ROLLUP_INTERVAL_MS: intFrom(100, 3_600_000).default(2000),
+    VIGIL_ROLLUP_INTERVAL_MS: intFrom(100, 3_600_000).default(1000),
     VIGIL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a DuckDB size such as 512MB or 2GB').default('192MB'),
     VIGIL_DUCKDB_THREADS: intFrom(1, 256).default(2),
     VIGIL_SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),

@@ -34,8 +34,8 @@ describe('overview health', () => {
     await logs('noisy', ['error', 'error', 'fatal', 'info', 'warn', 'warn']);
     await logs('failing', [...Array(10).fill('error'), 'fatal', 'fatal', 'info']);
     await traffic('stale', staleAt());
-    // the hour before the range answered in 20 ms, this one in 60 ms
-    await traffic('slow', now - 61 * MIN, 20);
+    // earlier in the (1 h) range it answered in 20 ms, in its last quarter in 60 ms
+    await traffic('slow', now - 30 * MIN, 20);
     await traffic('slow', now, 60);
     await s.call('POST', '/api/v1/models/broken/versions', { version: 'v2' });
     await s.call('POST', '/api/v1/models/broken/deployments', { version: 'v2', environment: 'production', outcome: 'failed' });
@@ -62,7 +62,7 @@ describe('overview health', () => {
   test('error and fatal logs above 5%: problem', () => check('failing', 'problem', [/^error logs are 6\.0% of predictions \(>5%; 12 in 200\)$/]));
   test('quality violations above 5%: problem', () => check('dirty', 'problem', [/^quality violations are 15\.0% of predictions \(>5%; 30 in 200\)$/]));
   test('a failed last deployment: problem', () => check('broken', 'problem', [/^the last deployment failed \(started /]));
-  test('p99 three times the previous hour: problem', () => check('slow', 'problem', [/^p99 latency is \d+(\.\d+)?× the previous window's \(\d+ ms vs \d+(\.\d+)? ms; >2×\)$/]));
+  test('p99 of the range\'s latest part three times the rest of the range: problem', () => check('slow', 'problem', [/^recent p99 latency is \d+(\.\d+)?× the rest of the range's \(\d+ ms vs \d+(\.\d+)? ms; >2×\)$/]));
   test('no prediction for 42 minutes of a range that ends now: warning, and last_seen to the minute', () => {
     check('stale', 'warning', [/^no traffic for (41|42|43) min \(>15 min\)$/]);
     assert.equal(health.get('stale')?.last_seen, Math.floor((staleAt() - 101_000) / MIN) * MIN);

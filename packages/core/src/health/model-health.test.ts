@@ -10,7 +10,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 /** A healthy model with 1000 predictions, seen a minute ago, over a range that ends now. */
 const base: HealthSignals = {
   predictions: 1000, lastSeenMs: NOW - MIN, nowMs: NOW, errorLogs: 0, qualityViolations: 0,
-  latencyP99: 100, previousLatencyP99: 100, lastDeployment: { outcome: 'succeeded', started_at: at(FROM - MIN) },
+  recentLatencyP99: 100, baselineLatencyP99: 100, lastDeployment: { outcome: 'succeeded', started_at: at(FROM - MIN) },
 };
 
 // [name, changed signals, range end (default now), status, reasons matched in order]
@@ -30,13 +30,13 @@ const ROWS: [string, Partial<HealthSignals>, number | null, HealthStatus, RegExp
   ['violations just over 1%', { qualityViolations: 11 }, null, 'warning', [/^quality violations are 1\.1% of predictions \(>1%/]],
   ['violations over 5%', { qualityViolations: 60 }, null, 'problem', [/^quality violations are 6\.0% of predictions \(>5%/]],
 
-  ['p99 at exactly 1.5×', { latencyP99: 150 }, null, 'healthy', []],
-  ['p99 just over 1.5×', { latencyP99: 151 }, null, 'warning', [/^p99 latency is 1\.51× the previous window's \(151 ms vs 100 ms; >1\.5×\)$/]],
-  ['p99 at exactly 2×', { latencyP99: 200 }, null, 'warning', [/2× the previous/]],
-  ['p99 just over 2×', { latencyP99: 201 }, null, 'problem', [/^p99 latency is 2\.01× .*>2×\)$/]],
-  ['p99 up, but no previous window', { latencyP99: 900, previousLatencyP99: null }, null, 'healthy', []],
-  ['no p99 now', { latencyP99: null }, null, 'healthy', []],
-  ['p99 lower than before', { latencyP99: 10 }, null, 'healthy', []],
+  ['p99 at exactly 1.5×', { recentLatencyP99: 150 }, null, 'healthy', []],
+  ['p99 just over 1.5×', { recentLatencyP99: 151 }, null, 'warning', [/^recent p99 latency is 1\.51× the rest of the range's \(151 ms vs 100 ms; >1\.5×\)$/]],
+  ['p99 at exactly 2×', { recentLatencyP99: 200 }, null, 'warning', [/2× the rest of the range's/]],
+  ['p99 just over 2×', { recentLatencyP99: 201 }, null, 'problem', [/^recent p99 latency is 2\.01× .*>2×\)$/]],
+  ['p99 up, but no baseline', { recentLatencyP99: 900, baselineLatencyP99: null }, null, 'healthy', []],
+  ['no p99 now', { recentLatencyP99: null }, null, 'healthy', []],
+  ['p99 lower than before', { recentLatencyP99: 10 }, null, 'healthy', []],
 
   ['last deployment failed, long ago', { lastDeployment: { outcome: 'failed', started_at: at(FROM - 30 * 24 * 60 * MIN) } }, null, 'problem', [/^the last deployment failed \(started /]],
   ['rolled back inside the range', { lastDeployment: { outcome: 'rolled_back', started_at: at(FROM) } }, null, 'warning', [/^the last deployment was rolled back/]],
@@ -49,7 +49,7 @@ const ROWS: [string, Partial<HealthSignals>, number | null, HealthStatus, RegExp
   ['quiet for 16 min, range ending within a minute of now', { lastSeenMs: NOW - 16 * MIN }, NOW - MIN, 'warning', [/no traffic for 16 min/]],
   ['quiet, but the range ended an hour ago', { lastSeenMs: NOW - 120 * MIN }, NOW - 60 * MIN, 'healthy', []],
 
-  ['worst wins, every reason listed in rule order', { errorLogs: 20, qualityViolations: 80, latencyP99: 160, lastSeenMs: NOW - 30 * MIN }, null, 'problem', [/^error logs/, /^quality violations/, /^p99 latency/, /^no traffic for 30 min/]],
+  ['worst wins, every reason listed in rule order', { errorLogs: 20, qualityViolations: 80, recentLatencyP99: 160, lastSeenMs: NOW - 30 * MIN }, null, 'problem', [/^error logs/, /^quality violations/, /^recent p99 latency/, /^no traffic for 30 min/]],
 ];
 
 for (const [name, change, to, status, reasons] of ROWS) {

@@ -7,8 +7,9 @@
 //   since every ratio below is per prediction;
 // - error and fatal logs / predictions: above 5% problem, above 1% warning;
 // - quality violations / predictions: above 5% problem, above 1% warning;
-// - p99 latency / the previous window's p99 (same length, just before): above 2× problem,
-//   above 1.5× warning; only when both windows have latency data;
+// - p99 latency of the range's latest part (its last hour, or last quarter when shorter)
+//   / the p99 of the rest of the range: above 2× problem, above 1.5× warning; only with latency
+//   data in both (a regression shows against the model's own recent past);
 // - the model's last deployment failed: problem; it was rolled back within the range: warning;
 // - the range ends now and the last prediction is more than 15 minutes old: warning.
 // Every comparison is strict: exactly 1% is healthy.
@@ -31,9 +32,9 @@ export interface HealthSignals {
   /** Logs at level error or fatal in the range. */
   errorLogs: number;
   qualityViolations: number;
-  latencyP99: number | null;
-  /** p99 over the window of the same length just before the range. */
-  previousLatencyP99: number | null;
+  recentLatencyP99: number | null;
+  /** p99 over the rest of the range, before its latest part. */
+  baselineLatencyP99: number | null;
   lastDeployment: { outcome: string; started_at: string } | null;
 }
 
@@ -96,9 +97,9 @@ export function modelHealth(s: HealthSignals, opts: HealthOptions): ModelHealth 
   rate(s.errorLogs, 'error logs', th.errorRate);
   rate(s.qualityViolations, 'quality violations', th.violationRate);
 
-  if (s.latencyP99 !== null && s.previousLatencyP99 !== null && s.previousLatencyP99 > 0) {
-    const r = s.latencyP99 / s.previousLatencyP99;
-    const what = `p99 latency is ${times(r)} the previous window's (${ms(s.latencyP99)} vs ${ms(s.previousLatencyP99)}`;
+  if (s.recentLatencyP99 !== null && s.baselineLatencyP99 !== null && s.baselineLatencyP99 > 0) {
+    const r = s.recentLatencyP99 / s.baselineLatencyP99;
+    const what = `recent p99 latency is ${times(r)} the rest of the range's (${ms(s.recentLatencyP99)} vs ${ms(s.baselineLatencyP99)}`;
     if (r > th.latencyRatio.problem) flag('problem', `${what}; >${times(th.latencyRatio.problem)})`);
     else if (r > th.latencyRatio.warning) flag('warning', `${what}; >${times(th.latencyRatio.warning)})`);
   }

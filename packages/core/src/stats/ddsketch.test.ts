@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DDSketch } from '@datadog/sketches-js';
-import { binOf, binValue, sketchQuantile, RELATIVE_ACCURACY, ZERO_BIN } from './ddsketch.ts';
+import { binOf, binValue, sketchQuantile, subtractBins, RELATIVE_ACCURACY, ZERO_BIN } from './ddsketch.ts';
 
 function sketchOf(values: number[]): Map<number, number> {
   const m = new Map<number, number>();
@@ -45,4 +45,11 @@ test('merging sketches is adding bin counts', () => {
 
 test('an empty sketch has no quantile (no data is not zero)', () => {
   assert.equal(sketchQuantile(new Map(), 0.5), null);
+});
+
+test('subtractBins splits a sketch: the whole less a part is the rest', () => {
+  const whole = new Map([[1, 5], [2, 3], [7, 1]]);
+  const part = new Map([[2, 3], [7, 2], [9, 4]]);
+  assert.deepEqual([...subtractBins(whole, part)], [[1, 5]]);
+  assert.deepEqual([...subtractBins(whole, new Map())], [[1, 5], [2, 3], [7, 1]]);
 });

@@ -53,3 +53,16 @@ export function scoreBinSql(col: string): string {
   return `LEAST(CAST(FLOOR(${col} * ${SCORE_BINS}) AS INTEGER), ${SCORE_BINS - 1})`;
 }
 export const scoreBinLower = (bin: number): number => bin / SCORE_BINS;
+
+/**
+ * The bins of `whole` less those of `part` (a sub-range of the same data): sketches merge by
+ * adding counts, so they split by subtracting them. Counts never go below zero.
+ */
+export function subtractBins(whole: ReadonlyMap<number, number>, part: ReadonlyMap<number, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [b, c] of whole) {
+    const left = c - (part.get(b) ?? 0);
+    if (left > 0) out.set(b, left);
+  }
+  return out;
+}

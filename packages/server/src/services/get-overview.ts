@@ -1,4 +1,4 @@
-import { ENDS_NOW_TOLERANCE_MS, modelHealth, sketchQuantile, type ModelHealth } from '@vigil/core';
+import { ENDS_NOW_TOLERANCE_MS, modelHealth, sketchQuantile, subtractBins, type ModelHealth } from '@vigil/core';
 import type { CountRow, RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { auditReadAlongside } from './authorize.ts';
@@ -39,6 +39,16 @@ function countGrid(from: number, to: number): { from: number; stepMs: number } {
 
 const query = (from: number, to: number, stepMs: number, groupBy: string[]): RollupQuery => ({ from, to, stepMs, models: null, versions: null, segments: {}, groupBy, filters: {} });
 
+/**
+ * Latency of the range's latest part against the rest of the range. The rest is the range's
+ * sketch less the latest part's (sketches split by subtracting counts), so it costs no extra read
+ * of the range and the baseline never contains the part it is compared with.
+ */
+function latencySignals(range: ReadonlyMap<number, number> | undefined, latest: ReadonlyMap<number, number> | undefined) {
+  if (!range || !latest) return { recentLatencyP99: null, baselineLatencyP99: null };
+  return { recentLatencyP99: sketchQuantile(latest, 0.99), baselineLatencyP99: sketchQuantile(subtractBins(range, latest), 0.99) };
+}
+
 /** Sums the counts per model, keeping only rows `keep` accepts. */
 function perModel(rows: CountRow[], keep: (r: CountRow) => boolean = () => true): Map<string, number> {
   const out = new Map<string, number>();
@@ -50,8 +60,8 @@ function perModel(rows: CountRow[], keep: (r: CountRow) => boolean = () => true)
 }
 
 /**
- * The signals health needs, one read each for all models: error logs, violations, the previous
- * window's latency and, when the range ends now, the last minute with traffic.
+ * The signals health needs, one read each for all models: error logs, violations, the latency of
+ * the range's latest hour and, when the range ends now, the last minute with traffic.
  */
 async function healthSignals(ctx: ServiceContext, from: number, to: number, now: number) {
   const g = countGrid(from, to);
@@ -59,13 +69,18 @@ async function healthSignals(ctx: ServiceContext, from: number, to: number, now:
   const endsNow = to >= now - ENDS_NOW_TOLERANCE_MS;
   // the overview's last bucket may be an hour bucket; the minutes of the last hour say when exactly
   const recentFrom = Math.max(from, Math.floor((to - HOUR) / MINUTE) * MINUTE);
-  const [logs, quality, previous, recent] = await Promise.all([
+  // the range's most recent part, for latency against the range: its last hour, or last quarter
+  const latestFrom = Math.max(from, to - Math.min(HOUR, (to - from) / 4));
+  const [logs, quality, latest, recent] = await Promise.all([
     counted ? ctx.stores.events.queryLogs(query(g.from, to, g.stepMs, ['model', 'level'])) : [],
     counted ? ctx.stores.events.queryQuality(query(g.from, to, g.stepMs, ['model'])) : [],
-    ctx.stores.events.overview(from - (to - from), from),
-    endsNow ? ctx.stores.events.queryInference(query(recentFrom, to, MINUTE, ['model'])) : [],
+    ctx.stores.events.overview(latestFrom, to),
+    // the latest part's overview already says, to the minute, when each model last had traffic
+    // when that part is the last hour; a shorter range reads its last hour's minutes
+    endsNow && latestFrom > recentFrom ? ctx.stores.events.queryInference(query(recentFrom, to, MINUTE, ['model'])) : [],
   ]);
   const lastMinute = new Map<string, number>();
+  if (endsNow) for (const r of latest) if (r.last_bucket !== null && r.count > 0) lastMinute.set(r.model, r.last_bucket);
   for (const r of recent) {
     const m = r.group.model;
     if (m !== undefined && r.count > 0 && r.bucket >= (lastMinute.get(m) ?? -Infinity)) lastMinute.set(m, r.bucket);
@@ -73,7 +88,7 @@ async function healthSignals(ctx: ServiceContext, from: number, to: number, now:
   return {
     errors: perModel(logs, (r) => r.group.level === 'error' || r.group.level === 'fatal'),
     violations: perModel(quality),
-    previousP99: new Map(previous.map((r) => [r.model, sketchQuantile(r.latency_bins, 0.99)])),
+    latestBins: new Map(latest.map((r) => [r.model, r.latency_bins])),
     lastMinute,
   };
 }
@@ -99,7 +114,7 @@ export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; 
       const health = modelHealth(
         {
           predictions, lastSeenMs: lastSeen, nowMs: now, errorLogs: signals.errors.get(m.id) ?? 0, qualityViolations: signals.violations.get(m.id) ?? 0,
-          latencyP99: p99, previousLatencyP99: signals.previousP99.get(m.id) ?? null, lastDeployment: last ? { outcome: last.outcome, started_at: last.started_at } : null,
+          ...latencySignals(r?.latency_bins, signals.latestBins.get(m.id)), lastDeployment: last ? { outcome: last.outcome, started_at: last.started_at } : null,
         },
         { from: input.from, to: input.to },
       );
