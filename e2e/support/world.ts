@@ -42,7 +42,8 @@ export interface World {
 }
 
 export async function startWorld(): Promise<World> {
-  const server = await startTestServer({ VIGIL_ROLLUP_INTERVAL_MS: '300', VIGIL_API_RATE_LIMIT: '0', VIGIL_INGEST_RATE_LIMIT: '0', VIGIL_SIGNIN_RATE_LIMIT: '0' });
+  // the default fold interval, so the live test sees what users see
+  const server = await startTestServer({ VIGIL_ROLLUP_INTERVAL_MS: '1000', VIGIL_API_RATE_LIMIT: '0', VIGIL_INGEST_RATE_LIMIT: '0', VIGIL_SIGNIN_RATE_LIMIT: '0' });
   const call = async (method: string, url: string, body?: unknown) => {
     const r = await server.call(method, url, body);
     if (r.status >= 300 && r.status !== 409) throw new Error(`${method} ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
