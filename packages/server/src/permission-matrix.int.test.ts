@@ -234,6 +234,17 @@ describe('permission matrix: every route × every kind of caller', () => {
     assert.equal(labels.status, 400);
     assert.match(labels.body.error.details[0].message, /you may read "fraud"/);
     assert.doesNotMatch(labels.body.error.details[0].message, /churn/);
+    // metric samples carry their model as a label: a scoped reader gets the readable models' series only when grouped by it
+    const at = new Date().toISOString();
+    await s.call('POST', '/api/v1/metrics', [{ name: 'cpu', labels: { model: 'fraud' }, ts: at, value: 1 }, { name: 'cpu', labels: { model: 'churn' }, ts: at, value: 2 }, { name: 'cpu', labels: { host: 'h1' }, ts: at, value: 3 }]);
+    const flat = await s.call('GET', '/api/v1/query?metric=samples&name=cpu&from=now-1h', undefined, creds.get('viewerRisk'));
+    assert.equal(flat.status, 200);
+    assert.deepEqual(flat.body.series, []);
+    assert.match(flat.body.note, /group by label.model/);
+    const grouped = await s.call('GET', '/api/v1/query?metric=samples&name=cpu&from=now-1h&group_by=label.model', undefined, creds.get('viewerRisk'));
+    assert.deepEqual(grouped.body.series.map((x: { labels: Record<string, string> }) => x.labels['label.model']), ['fraud']);
+    const everyone = await s.call('GET', '/api/v1/query?metric=samples&name=cpu&from=now-1h&group_by=label.model', undefined, creds.get('viewer'));
+    assert.equal(everyone.body.series.length, 3, 'a reader of every model sees every series, the model-less one included');
     const teams = await s.call('GET', '/api/v1/teams', undefined, creds.get('viewerRisk'));
     assert.deepEqual(teams.body.items.map((t: { id: string }) => t.id), ['risk']);
   });

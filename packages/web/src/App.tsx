@@ -5,7 +5,7 @@ import { getSession, type User } from './api/session.ts';
 import { Shell } from './components/Shell.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
 import { AppProvider } from './lib/app-context.tsx';
-import { applyTheme, initialTheme, type Theme } from './lib/theme.ts';
+import { applyTheme, initialTheme, onSystemTheme, saveTheme, type Theme } from './lib/theme.ts';
 import { DashboardView } from './pages/DashboardView.tsx';
 import { Dashboards } from './pages/Dashboards.tsx';
 import { ModelFlow } from './pages/ModelFlow.tsx';
@@ -21,6 +21,11 @@ export function App() {
   const location = useLocation();
 
   useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => onSystemTheme(setTheme), []);
+  const pickTheme = useCallback((t: Theme) => {
+    saveTheme(t);
+    setTheme(t);
+  }, []);
 
   const load = useCallback(() => {
     getSession().then(
@@ -54,7 +59,7 @@ export function App() {
 
   return (
     <AppProvider user={user} refreshSession={load}>
-      <Shell theme={theme} onTheme={setTheme}>
+      <Shell theme={theme} onTheme={pickTheme}>
         <Routes>
           <Route path="/" element={<Overview />} />
           <Route path="/models/:id" element={<ModelFlow />} />

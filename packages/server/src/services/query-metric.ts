@@ -25,16 +25,24 @@ export interface QueryAnswer {
   /** `rollup` answers come from pre-aggregated buckets; `raw` from stored events. */
   source: 'rollup' | 'raw';
   series: Series[];
+  /** Why the answer is empty or narrowed, when access control is the reason. */
+  note?: string;
 }
 
 /** Answers a catalogue query from the rollups (or raw tables for logs and samples). */
 export async function queryMetric({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: MetricQuery }): Promise<QueryAnswer> {
-  const q = await scopeQuery(ctx, actor, input);
-  const audited = auditReadAlongside(ctx, actor, `query ${q.metric.name}`, q.metric.source === 'samples' ? (q.filters['label.model'] ? [q.filters['label.model']] : null) : q.models);
-  const answer = await answerQuery(ctx, q);
+  const { q, samplesOf } = await scopeQuery(ctx, actor, input);
+  const empty = (note: string): QueryAnswer => ({ metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source: 'raw', series: [], note });
+  if (samplesOf && samplesOf.length === 0) return empty(SAMPLES_NOTE);
+  const audited = auditReadAlongside(ctx, actor, `query ${q.metric.name}`, q.metric.source === 'samples' ? (q.filters['label.model'] ? [q.filters['label.model']] : samplesOf) : q.models);
+  let answer = await answerQuery(ctx, q);
+  // grouped by model label: keep only the models the caller may read (each series is one model's)
+  if (samplesOf) answer = { ...answer, series: answer.series.filter((s) => samplesOf.includes(s.labels['label.model'] ?? '')) };
   await audited();
   return answer;
 }
+
+const SAMPLES_NOTE = 'metric samples that are not grouped by their model label are visible only to users who may read every model; group by label.model or filter on label.model=<model>';
 
 async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAnswer> {
   const events = ctx.stores.events;
@@ -86,19 +94,22 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
  * named, the query covers the readable ones. Metric samples carry their model as a label, so a
  * caller limited to some models must filter on label.model.
  */
-async function scopeQuery(ctx: ServiceContext, actor: Actor, q: MetricQuery): Promise<MetricQuery> {
+async function scopeQuery(ctx: ServiceContext, actor: Actor, q: MetricQuery): Promise<{ q: MetricQuery; samplesOf: string[] | null }> {
   if (q.metric.source === 'samples') {
     const model = q.filters['label.model'];
-    if (model !== undefined) await assertCanModels(ctx, actor, 'read', [model]);
-    else if ((await readableModelIds(ctx, actor)) !== null) {
-      throw new VigilError('validation_failed', 'your grants cover only some models: filter samples with label.model=<model>', { details: [{ field: 'label.model', message: 'required for your grants' }] });
+    if (model !== undefined) {
+      await assertCanModels(ctx, actor, 'read', [model]);
+      return { q, samplesOf: null };
     }
-    return q;
+    const visible = await readableModelIds(ctx, actor);
+    if (visible === null) return { q, samplesOf: null };
+    // grouped by the model label, the readable models' series can be kept; otherwise nothing can
+    return { q, samplesOf: q.groupBy.includes('label.model') ? visible : [] };
   }
   if (q.models !== null) {
     await assertCanModels(ctx, actor, 'read', q.models);
-    return q;
+    return { q, samplesOf: null };
   }
   const visible = await readableModelIds(ctx, actor);
-  return visible === null ? q : { ...q, models: visible };
+  return { q: visible === null ? q : { ...q, models: visible }, samplesOf: null };
 }

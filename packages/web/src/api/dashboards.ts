@@ -66,3 +66,6 @@ export function guessFormat(text: string, fileName?: string): ExportFormat {
   if (fileName && /\.json$/i.test(fileName)) return 'json';
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
+
+/** The id of the built-in default dashboard for a persona (the server's `default-<persona>`). */
+export const personaDefaultId = (persona: string | null | undefined): string => `default-${persona ?? 'overview'}`;

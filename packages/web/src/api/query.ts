@@ -13,6 +13,8 @@ export interface QueryAnswer {
   step_ms: number;
   source: 'rollup' | 'raw';
   series: Series[];
+  /** Why the answer is empty or narrowed, when access control is the reason. */
+  note?: string;
 }
 export interface CatalogMetric {
   name: string;

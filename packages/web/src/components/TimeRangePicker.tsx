@@ -13,6 +13,15 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
   const [from, setFrom] = useState(toLocal(value.from));
   const [to, setTo] = useState(toLocal(value.to));
   const [error, setError] = useState<string | null>(null);
+  // opening shows the range as it is now (after a zoom, a preset, or time passing)
+  const toggle = () => {
+    if (!open) {
+      setFrom(toLocal(value.from));
+      setTo(toLocal(value.to));
+      setError(null);
+    }
+    setOpen(!open);
+  };
   const apply = () => {
     const f = Date.parse(from);
     const t = Date.parse(to);
@@ -24,7 +33,7 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
   };
   return (
     <div className="time-picker">
-      <button type="button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="time-range">
+      <button type="button" aria-haspopup="dialog" aria-expanded={open} onClick={toggle} data-testid="time-range">
         <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" className="icon-inline">
           <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
           <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
@@ -32,7 +41,7 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
         {describeRange(value)}
       </button>
       {open && (
-        <div className="popover" role="dialog" aria-label="Time range">
+        <div className="popover" role="dialog" aria-label="Time range" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
           <div className="presets">
             {PRESETS.map((p) => (
               <button

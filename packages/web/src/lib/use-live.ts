@@ -14,7 +14,7 @@ export function useLive(enabled: boolean, onEvent: (ev: LiveEvent) => void, mode
   handler.current = onEvent;
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
-    const url = `/api/v1/stream?types=rollup,ingest,model${model ? `&model=${encodeURIComponent(model)}` : ''}`;
+    const url = `/api/v1/stream?types=rollup,model${model ? `&model=${encodeURIComponent(model)}` : ''}`;
     const es = new EventSource(url, { withCredentials: true });
     const on = (e: MessageEvent<string>) => {
       try {

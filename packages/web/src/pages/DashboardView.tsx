@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client.ts';
-import { createDashboard, deleteDashboard, getDashboard, updateDashboard, type Dashboard } from '../api/dashboards.ts';
+import { createDashboard, deleteDashboard, getDashboard, personaDefaultId, updateDashboard, type Dashboard } from '../api/dashboards.ts';
 import { canEdit } from '../api/session.ts';
 import type { PanelSpec } from '../components/charts/index.tsx';
 import { DashboardGrid } from '../components/dashboard/DashboardGrid.tsx';
@@ -13,7 +13,7 @@ import { EditBar } from '../components/dashboard/EditBar.tsx';
 import { ErrorDetails } from '../components/dashboard/ErrorDetails.tsx';
 import { ExportButtons } from '../components/dashboard/ExportButtons.tsx';
 import { PanelEditor } from '../components/dashboard/PanelEditor.tsx';
-import { useRefreshKey } from '../components/dashboard/use-refresh-key.ts';
+import { useLiveRefresh } from '../lib/use-live-refresh.ts';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
 import { applyGridItems, compactPanels, defaultSize, firstFreeSpot, type GridItem } from '../lib/grid.ts';
@@ -22,8 +22,16 @@ import { useAsync } from '../lib/use-async.ts';
 
 export function DashboardView() {
   const { dashboardId = '' } = useParams();
-  const loaded = useAsync((signal) => getDashboard(dashboardId, signal), [dashboardId]);
-  const d = loaded.data?.id === dashboardId ? loaded.data : null;
+  const { user } = useApp();
+  const navigate = useNavigate();
+  const { search } = useLocation();
+  // /dashboards/default is the signed-in user's persona default, under its real id
+  const id = dashboardId === 'default' ? personaDefaultId(user.persona) : dashboardId;
+  useEffect(() => {
+    if (dashboardId === 'default') navigate(`/dashboards/${id}${search}`, { replace: true });
+  }, [dashboardId, id, search, navigate]);
+  const loaded = useAsync((signal) => getDashboard(id, signal), [id]);
+  const d = loaded.data?.id === id ? loaded.data : null;
   if (loaded.status === 'error' && !d) {
     if (loaded.error instanceof ApiError && loaded.error.status === 404) {
       return (
@@ -54,7 +62,7 @@ function DashboardScreen({ dashboard }: { dashboard: Dashboard }) {
   const [editor, setEditor] = useState<{ panel: PanelSpec | null } | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
-  const refreshKey = useRefreshKey(live);
+  const refreshKey = useLiveRefresh(live);
   const editing = draft !== null;
   const dirty = draft !== null && isDirty(baseline, draft);
   // built-ins are never saved over; editors save them as a copy of their own

@@ -1,7 +1,7 @@
 // The dashboards the user can open, their persona default first; editors create and import.
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { getDefaultDashboard, listDashboards, type Dashboard, type DashboardSummary } from '../api/dashboards.ts';
+import { listDashboards, personaDefaultId, type Dashboard, type DashboardSummary } from '../api/dashboards.ts';
 import { canEdit, PERSONAS } from '../api/session.ts';
 import { ImportDialog } from '../components/dashboard/ImportDialog.tsx';
 import { NewDashboardDialog } from '../components/dashboard/NewDashboardDialog.tsx';
@@ -27,14 +27,8 @@ export function Dashboards() {
   const editor = canEdit(user);
   const loaded = useAsync(
     (signal) =>
-      Promise.all([
-        listDashboards(signal),
-        // without a default (none installed, or it failed) the list still shows
-        getDefaultDashboard(signal).then(
-          (d) => d.id,
-          () => null,
-        ),
-      ]),
+      // the persona's default is known by id: no need to open (and audit a read of) it
+      listDashboards(signal).then((items) => [items, personaDefaultId(user.persona)] as const),
     [],
   );
   // keep the time range and live switch when opening one

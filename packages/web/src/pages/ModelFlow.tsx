@@ -7,7 +7,7 @@ import { DriftTab, InferenceTab, PerformanceTab } from '../components/flow/Metri
 import { ModelHeader } from '../components/flow/ModelHeader.tsx';
 import { QualityTab, TrainingTab } from '../components/flow/RunTables.tsx';
 import type { TabProps } from '../components/flow/types.ts';
-import { useLiveRefresh } from '../components/overview/use-live-refresh.ts';
+import { useLiveRefresh } from '../lib/use-live-refresh.ts';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
 import { isTab, TABS, type TabId } from '../lib/flow.ts';
@@ -39,7 +39,8 @@ export function ModelFlow() {
         (r) => r.models.find((m) => m.id === id) ?? null,
         () => null,
       ),
-    [id, range.from, range.to, refreshKey],
+    [id, range.from, range.to],
+    refreshKey,
   );
   const onZoom = useCallback((from: number, to: number) => setRange(absoluteRange(from, to)), [setRange]);
 

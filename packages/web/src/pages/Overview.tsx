@@ -3,8 +3,8 @@ import { useLocation, useSearchParams } from 'react-router-dom';
 import { ModelCard } from '../components/overview/ModelCard.tsx';
 import { OverviewFilterBar } from '../components/overview/OverviewFilterBar.tsx';
 import { loadOverview } from '../components/overview/load-overview.ts';
-import { useLiveRefresh } from '../components/overview/use-live-refresh.ts';
-import { Empty, ErrorState, Loading, NoDataYet } from '../components/States.tsx';
+import { useLiveRefresh } from '../lib/use-live-refresh.ts';
+import { Denied, Empty, ErrorState, Loading, NoDataYet } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
 import { filterOptions, filtersFromParams, filtersToParams, hasFilters, STATUS_LABEL, statusCounts, visibleModels, type OverviewFilters } from '../lib/overview.ts';
 import { describeRange } from '../lib/time-range.ts';
@@ -12,11 +12,11 @@ import { useAsync } from '../lib/use-async.ts';
 
 /** Every model the user may see, as cards coloured by health, problems first. */
 export function Overview() {
-  const { range, live } = useApp();
+  const { range, live, user } = useApp();
   const [params, setParams] = useSearchParams();
   const { search } = useLocation();
   const refreshKey = useLiveRefresh(live);
-  const state = useAsync((signal) => loadOverview(range, signal), [range.from, range.to, refreshKey]);
+  const state = useAsync((signal) => loadOverview(range, signal), [range.from, range.to], refreshKey);
   const filters = filtersFromParams(params);
   const setFilters = (f: Partial<OverviewFilters>) => setParams((p) => filtersToParams(f, p), { replace: true });
 
@@ -38,6 +38,7 @@ export function Overview() {
   let body;
   if (!data && state.status === 'error') body = <ErrorState error={state.error} retry={state.reload} />;
   else if (!data) body = <Loading what="Loading models" />;
+  else if (rows.length === 0 && user.grants.length === 0) body = <Denied message="Your account has no grants yet, so there are no models you may see." />;
   else if (rows.length === 0) body = <NoDataYet />;
   else if (shown.length === 0)
     body = (

@@ -23,7 +23,7 @@ type PanelState = 'loading' | 'refreshing' | 'ready' | 'empty' | 'error' | 'stal
  */
 export function PanelView({ panel, range, refreshKey, onZoom }: PanelViewProps) {
   const queryKey = JSON.stringify(panel.query);
-  const result = useAsync((signal) => queryMetric(panel.query, range.from, range.to, signal), [queryKey, range.from, range.to, refreshKey]);
+  const result = useAsync((signal) => queryMetric(panel.query, range.from, range.to, signal), [queryKey, range.from, range.to], refreshKey);
   const bodyRef = useRef<HTMLDivElement>(null);
   const size = useElementSize(bodyRef);
   const titleId = useId();
@@ -44,7 +44,7 @@ export function PanelView({ panel, range, refreshKey, onZoom }: PanelViewProps) 
     content = <Loading />;
   } else {
     state = error !== null ? 'stale' : result.status === 'loading' ? 'refreshing' : points === 0 ? 'empty' : 'ready';
-    content = points === 0 ? <Empty title="No data in this range" /> : render(panel, answer, size.height, onZoom);
+    content = points === 0 ? <Empty title={answer.note ? 'Nothing you may see here' : 'No data in this range'}>{answer.note && <p className="small">{answer.note}</p>}</Empty> : render(panel, answer, size.height, onZoom);
   }
 
   return (

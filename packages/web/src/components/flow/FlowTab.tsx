@@ -19,7 +19,8 @@ export function FlowTab({ model, row, range, refreshKey, search }: TabProps) {
         listDeployments(id),
         queryMetric({ metric: 'logs.count', model: id, group_by: ['level'] }, range.from, range.to, signal).catch(() => null),
       ]),
-    [id, range.from, range.to, refreshKey],
+    [id, range.from, range.to],
+    refreshKey,
   );
   if (!state.data && state.status === 'error') return <ErrorState error={state.error} retry={state.reload} />;
   if (!state.data) return <Loading what="Loading the flow" />;

@@ -10,7 +10,7 @@ type VersionRecord = ModelVersion & { source?: string | null };
 
 /** Versions with their validation metrics, and each environment's deployment history. */
 export function LifecycleTab({ model, refreshKey }: TabProps) {
-  const state = useAsync(() => Promise.all([listVersions(model.id), listDeployments(model.id)]), [model.id, refreshKey]);
+  const state = useAsync(() => Promise.all([listVersions(model.id), listDeployments(model.id)]), [model.id], refreshKey);
   if (!state.data && state.status === 'error') return <ErrorState error={state.error} retry={state.reload} />;
   if (!state.data) return <Loading what="Loading versions and deployments" />;
   const [versions, deploymentsRaw] = state.data as [VersionRecord[], DeploymentRecord[]];

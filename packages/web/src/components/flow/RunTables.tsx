@@ -19,7 +19,7 @@ export function StatusText({ status, text }: { status: string; text: string }) {
 
 export function QualityTab({ model, range, refreshKey, onZoom }: TabProps) {
   const cat = useCatalog();
-  const runs = useAsync(() => listPipelineRuns({ model: model.id, to: range.to, limit: 1000 }).then(summarizePipelineRuns), [model.id, range.to, refreshKey]);
+  const runs = useAsync(() => listPipelineRuns({ model: model.id, to: range.to, limit: 1000 }).then(summarizePipelineRuns), [model.id, range.to], refreshKey);
   return (
     <section aria-label="Data quality">
       {!cat.data && cat.status === 'error' ? (
@@ -86,7 +86,7 @@ export function QualityTab({ model, range, refreshKey, onZoom }: TabProps) {
 }
 
 export function TrainingTab({ model, range, refreshKey }: TabProps) {
-  const runs = useAsync(() => listTrainingRuns({ model: model.id, to: range.to, limit: 500 }).then(summarizeTrainingRuns), [model.id, range.to, refreshKey]);
+  const runs = useAsync(() => listTrainingRuns({ model: model.id, to: range.to, limit: 500 }).then(summarizeTrainingRuns), [model.id, range.to], refreshKey);
   if (!runs.data && runs.status === 'error') return <ErrorState error={runs.error} retry={runs.reload} />;
   if (!runs.data) return <Loading what="Loading training runs" />;
   if (runs.data.length === 0)

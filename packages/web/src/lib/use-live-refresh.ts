@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { throttleDelay } from '../../lib/overview.ts';
-import { useLive } from '../../lib/use-live.ts';
+import { throttleDelay } from './overview.ts';
+import { useLive } from './use-live.ts';
 
 /**
  * A key that goes up when live data changed: on `rollup` events (new data is queryable) and
