@@ -20,7 +20,8 @@ export interface ModelVersion {
   version: string;
   created_at: string;
   validation_metrics: Record<string, number>;
-  training_run_id?: string | null;
+  /** Where the version came from, e.g. an MLflow run. */
+  source: string | null;
 }
 export interface Deployment {
   id: string;
@@ -28,9 +29,9 @@ export interface Deployment {
   version: string;
   environment: string;
   started_at: string;
-  finished_at: string | null;
+  ended_at: string | null;
   outcome: string;
-  traffic_share?: number;
+  notes: string | null;
 }
 export type HealthStatus = 'healthy' | 'warning' | 'problem' | 'no_data';
 export interface Health {
@@ -60,8 +61,9 @@ export interface PipelineRun {
   run_id: string;
   stage: string;
   status: string;
-  started_at: string;
-  ended_at: string | null;
+  /** Epoch ms, as the event stores send them. */
+  started_at: number;
+  ended_at: number | null;
   model: string | null;
   rows_in: number | null;
   rows_out: number | null;
@@ -71,17 +73,11 @@ export interface TrainingRun {
   model: string;
   version: string | null;
   status: string;
-  started_at: string;
-  ended_at: string | null;
+  /** Epoch ms. */
+  started_at: number;
+  ended_at: number | null;
   params: Record<string, unknown>;
   metrics: Record<string, [number, number][]>;
-}
-export interface LogEvent {
-  ts: string;
-  level: string;
-  message: string;
-  model: string | null;
-  error_class: string | null;
 }
 
 export const listModels = (params: Params = {}) => api<{ items: Model[] }>('GET', withParams('/api/v1/models', params)).then((r) => r.items);
@@ -93,4 +89,3 @@ export const overview = (from: string, to: string) => api<{ from: number; to: nu
 const list = <T,>(kind: string) => (params: Params) => api<{ items: T[] }>('GET', withParams(`/api/v1/${kind}`, params)).then((r) => r.items);
 export const listPipelineRuns = list<PipelineRun>('pipeline-runs');
 export const listTrainingRuns = list<TrainingRun>('training-runs');
-export const listLogs = list<LogEvent>('logs');

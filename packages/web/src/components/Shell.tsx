@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom';
 import { signOut } from '../api/session.ts';
 import { useApp } from '../lib/app-context.tsx';
+import { viewQuery } from '../lib/time-range.ts';
 import type { Theme } from '../lib/theme.ts';
 import { TimeRangePicker } from './TimeRangePicker.tsx';
 
@@ -11,13 +12,7 @@ export function Shell({ theme, onTheme, children }: { theme: Theme; onTheme: (t:
   const navigate = useNavigate();
   const { search } = useLocation();
   // navigation keeps the time range and live switch, so moving between pages keeps the view
-  const keep = (path: string) => {
-    const p = new URLSearchParams(search);
-    const q = new URLSearchParams();
-    for (const k of ['from', 'to', 'live']) if (p.get(k)) q.set(k, p.get(k) as string);
-    const s = q.toString();
-    return s ? `${path}?${s}` : path;
-  };
+  const keep = (path: string) => `${path}${viewQuery(search)}`;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -194,12 +194,6 @@ export function countPoints(answer: QueryAnswer | null | undefined): number {
   return c;
 }
 
-/** Does any series hold a value? False for no series, empty series and all-null series. */
-export function hasPoints(answer: QueryAnswer | null | undefined): boolean {
-  for (const s of answer?.series ?? []) for (const p of s.points) if (valueOf(p[1]) !== null) return true;
-  return false;
-}
-
 // ---------------------------------------------------------------- reductions
 
 export interface SeriesStats {

@@ -393,10 +393,15 @@ export function runStatus(status: string): StageStatus {
  * Which environments each version serves: per environment, the newest deployment that has not
  * ended and did not fail or roll back (the server's rule for the production version).
  */
+/** The deployment serving an environment: its newest one still open that did not fail or roll back. */
+export function currentOf<D extends DeploymentRecord>(newestFirst: readonly D[]): D | undefined {
+  return newestFirst.find((d) => deploymentEnd(d) === null && d.outcome !== 'failed' && d.outcome !== 'rolled_back');
+}
+
 export function servingEnvironments(deployments: readonly DeploymentRecord[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [env, list] of deploymentsByEnvironment(deployments)) {
-    const current = list.find((d) => deploymentEnd(d) === null && d.outcome !== 'failed' && d.outcome !== 'rolled_back');
+    const current = currentOf(list);
     if (current) out.set(current.version, [...(out.get(current.version) ?? []), env]);
   }
   return out;

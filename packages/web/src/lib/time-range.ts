@@ -62,3 +62,18 @@ export function describeRange(r: TimeRange): string {
   const fmt = (b: string) => (b.startsWith('now') ? b : new Date(resolveBound(b, Date.now()) ?? 0).toLocaleString());
   return `${fmt(r.from)} → ${fmt(r.to)}`;
 }
+
+/**
+ * The query string that carries the view to another page: the time range and the live switch,
+ * not the page's own filters. `?from=…&to=…` or '' (pure, so links are testable).
+ */
+export function viewQuery(search: string): string {
+  const p = new URLSearchParams(search);
+  const q = new URLSearchParams();
+  for (const k of ['from', 'to', 'live']) {
+    const v = p.get(k);
+    if (v) q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -7,6 +7,7 @@ import { ImportDialog } from '../components/dashboard/ImportDialog.tsx';
 import { NewDashboardDialog } from '../components/dashboard/NewDashboardDialog.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
+import { viewQuery } from '../lib/time-range.ts';
 import { formatRelative } from '../lib/format.ts';
 import { useAsync } from '../lib/use-async.ts';
 
@@ -32,13 +33,7 @@ export function Dashboards() {
     [],
   );
   // keep the time range and live switch when opening one
-  const keep = (() => {
-    const p = new URLSearchParams(search);
-    const q = new URLSearchParams();
-    for (const k of ['from', 'to', 'live']) if (p.get(k)) q.set(k, p.get(k) as string);
-    const s = q.toString();
-    return s ? `?${s}` : '';
-  })();
+  const keep = viewQuery(search);
   const open = (d: Dashboard, edit: boolean) => navigate(`/dashboards/${encodeURIComponent(d.id)}${keep}`, { state: edit ? { edit: true } : null });
 
   let body;

@@ -11,7 +11,7 @@ import { useLiveRefresh } from '../lib/use-live-refresh.ts';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
 import { isTab, TABS, type TabId } from '../lib/flow.ts';
-import { absoluteRange } from '../lib/time-range.ts';
+import { absoluteRange, viewQuery } from '../lib/time-range.ts';
 import { useAsync } from '../lib/use-async.ts';
 
 const TAB_BODY: Record<TabId, (p: TabProps) => ReactNode> = {
@@ -74,10 +74,4 @@ export function ModelFlow() {
 }
 
 /** The range and live switch of the query string, without a tab's own parameters. */
-function keepRange(search: string): string {
-  const p = new URLSearchParams(search);
-  const q = new URLSearchParams();
-  for (const k of ['from', 'to', 'live']) if (p.get(k)) q.set(k, p.get(k) as string);
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
+const keepRange = viewQuery;

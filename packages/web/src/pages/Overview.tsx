@@ -7,7 +7,7 @@ import { useLiveRefresh } from '../lib/use-live-refresh.ts';
 import { Denied, Empty, ErrorState, Loading, NoDataYet } from '../components/States.tsx';
 import { useApp } from '../lib/app-context.tsx';
 import { filterOptions, filtersFromParams, filtersToParams, hasFilters, STATUS_LABEL, statusCounts, visibleModels, type OverviewFilters } from '../lib/overview.ts';
-import { describeRange } from '../lib/time-range.ts';
+import { describeRange, viewQuery } from '../lib/time-range.ts';
 import { useAsync } from '../lib/use-async.ts';
 
 /** Every model the user may see, as cards coloured by health, problems first. */
@@ -21,13 +21,7 @@ export function Overview() {
   const setFilters = (f: Partial<OverviewFilters>) => setParams((p) => filtersToParams(f, p), { replace: true });
 
   // a model link keeps the range and live switch, not the overview's filters
-  const linkQuery = useMemo(() => {
-    const p = new URLSearchParams(search);
-    const q = new URLSearchParams();
-    for (const k of ['from', 'to', 'live']) if (p.get(k)) q.set(k, p.get(k) as string);
-    const s = q.toString();
-    return s ? `?${s}` : '';
-  }, [search]);
+  const linkQuery = useMemo(() => viewQuery(search), [search]);
 
   const data = state.data;
   const rows = data?.rows ?? [];

@@ -62,5 +62,3 @@ export function useChartTheme(): ChartTheme {
   return useSyncExternalStore(subscribe, snapshot, snapshot);
 }
 
-/** The series colour for a palette index. */
-export const seriesColor = (theme: ChartTheme, index: number): string => theme.series[index % theme.series.length] as string;

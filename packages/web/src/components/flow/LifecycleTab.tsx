@@ -1,5 +1,5 @@
 import { listDeployments, listVersions, type ModelVersion } from '../../api/models.ts';
-import { deploymentEnd, deploymentsByEnvironment, outcomeLabel, outcomeStatus, servingEnvironments, toMs, type DeploymentRecord } from '../../lib/flow.ts';
+import { deploymentEnd, deploymentsByEnvironment, outcomeLabel, outcomeStatus, currentOf, servingEnvironments, toMs, type DeploymentRecord } from '../../lib/flow.ts';
 import { formatDuration, formatValue } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
@@ -91,6 +91,9 @@ export function LifecycleTab({ model, refreshKey }: TabProps) {
                   {list.map((d) => {
                     const start = toMs(d.started_at) ?? 0;
                     const end = toMs(deploymentEnd(d));
+                    // only the environment's current deployment serves (the rule of servingEnvironments);
+                    // an open-ended older, failed or rolled-back one does not
+                    const serving = end === null && currentOf(list) === d;
                     return (
                       <tr key={d.id}>
                         <td>
@@ -102,8 +105,8 @@ export function LifecycleTab({ model, refreshKey }: TabProps) {
                         <td>
                           <When ms={start} />
                         </td>
-                        <td>{end === null ? <span className="muted">still serving</span> : <When ms={end} />}</td>
-                        <td>{formatDuration((end ?? now) - start)}</td>
+                        <td>{end !== null ? <When ms={end} /> : <span className="muted">{serving ? 'still serving' : 'not recorded'}</span>}</td>
+                        <td>{end !== null || serving ? formatDuration((end ?? now) - start) : '—'}</td>
                         <td className="small">{d.notes ?? ''}</td>
                       </tr>
                     );
