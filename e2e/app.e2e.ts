@@ -122,6 +122,9 @@ describe('the web app', { skip }, () => {
       defaults[user] = `${await b.page.getByTestId('dashboard-heading').textContent()} | ${(await b.page.locator('[data-testid^="grid-item-"]').allTextContents()).join(',').slice(0, 300)}`;
     }
     assert.notEqual(defaults.ada, defaults.opal);
+    // "My dashboard" in the navigation opens the persona's default under its own id
+    await b.page.getByRole('link', { name: 'My dashboard' }).click();
+    await b.page.waitForURL(/\/dashboards\/default-operations/);
   });
 
   test('a new prediction shows on an open live chart', async () => {

@@ -26,7 +26,12 @@ export function Shell({ theme, onTheme, children }: { theme: Theme; onTheme: (t:
           <NavLink to={keep('/')} end>
             Overview
           </NavLink>
-          <NavLink to={keep('/dashboards')}>Dashboards</NavLink>
+          <NavLink to={keep('/dashboards/default')} title="The default dashboard for your persona (set it in your profile)">
+            My dashboard
+          </NavLink>
+          <NavLink to={keep('/dashboards')} end>
+            Dashboards
+          </NavLink>
           <a href="/api/docs" target="_blank" rel="noreferrer">
             API
           </a>
