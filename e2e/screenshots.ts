@@ -10,7 +10,10 @@ const out = path.resolve('docs/screenshots');
 fs.mkdirSync(out, { recursive: true });
 const world = await startWorld();
 // an hour of history so the charts have a shape
-for (let m = 60; m >= 2; m -= 2) for (const model of ['fraud-detector', 'eta-regressor', 'intent-router']) await world.predict(model, 10 + ((m * 7) % 13), Date.now() - m * 60_000);
+const models = ['fraud-detector', 'eta-regressor', 'intent-router'];
+for (let m = 60; m >= 1; m -= 1) {
+  for (const [k, model] of models.entries()) await world.predict(model, 4 + k * 3 + ((m * (7 + k)) % 6), Date.now() - m * 60_000, 0, 8 + k * 9 + (m % 5) * (k + 1));
+}
 // a model's whole flow: a pipeline run, a training run, a production deployment; more errors on one model
 const t = (minAgo: number) => new Date(Date.now() - minAgo * 60_000).toISOString();
 const call = async (method: string, url: string, body: unknown) => {
@@ -24,6 +27,17 @@ await call('POST', '/api/v1/pipeline-runs', [
 await call('POST', '/api/v1/training-runs', [{ run_id: 'train-88', model: 'fraud-detector', version: '2.3.0', status: 'succeeded', started_at: t(58), ended_at: t(40), params: { max_depth: 8, learning_rate: 0.05 }, metrics: { val_auc: [[1, 0.88], [2, 0.91], [3, 0.931]] } }]);
 await call('POST', '/api/v1/models/fraud-detector/deployments', { version: '2.3.0', environment: 'production', started_at: t(35), outcome: 'succeeded' });
 await call('POST', '/api/v1/logs', Array.from({ length: 60 }, (_, i) => ({ id: `shot-err-${i}`, ts: t(1 + (i % 50)), level: 'error', message: 'label map lookup failed', model: 'intent-router', error_class: 'LabelMapKeyError' })));
+// host metrics for the operations dashboard
+const samples = [];
+for (let m = 60; m >= 0; m -= 1) {
+  for (const [i, host] of ['gpu-node-1', 'cpu-node-2'].entries()) {
+    const ts = t(m);
+    samples.push({ name: 'node_cpu_utilization', labels: { host }, ts, value: 35 + i * 20 + 10 * Math.sin(m / 6 + i) });
+    samples.push({ name: 'node_memory_used_bytes', labels: { host }, ts, value: (12 + i * 6 + Math.sin(m / 9)) * 2 ** 30 });
+    if (i === 0) for (const gpu of ['0', '1']) samples.push({ name: 'gpu_utilization', labels: { host, gpu }, ts, value: 55 + Number(gpu) * 15 + 10 * Math.sin(m / 5 + Number(gpu)) });
+  }
+}
+await call('POST', '/api/v1/metrics', samples);
 await world.server.server.ctx.stores.events.rollupStep();
 
 const shots: [string, string, 'light' | 'dark', string][] = [
@@ -34,7 +48,7 @@ const shots: [string, string, 'light' | 'dark', string][] = [
   ['dashboard', '/dashboards/default-operations?from=now-1h&to=now', 'dark', '[data-testid^="grid-item-"]'],
 ];
 for (const [name, url, scheme, ready] of shots) {
-  const b = await openBrowser({ width: 1440, height: 900, colorScheme: scheme });
+  const b = await openBrowser({ width: 1440, height: name === 'dashboard' ? 1160 : 900, colorScheme: scheme });
   try {
     await b.page.addInitScript((t) => localStorage.setItem('vigil.theme', t), scheme);
     if (name !== 'sign-in') {

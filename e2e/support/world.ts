@@ -36,8 +36,8 @@ function featuresFor(schema: Schema, i: number): Record<string, unknown> {
 export interface World {
   server: TestServer;
   url: string;
-  /** Sends `n` predictions for a model at `ts` (ms), valid for its schema. */
-  predict(model: string, n: number, ts?: number, offset?: number): Promise<void>;
+  /** Sends `n` predictions for a model at `ts` (ms), valid for its schema, with latencies from `latency` ms up. */
+  predict(model: string, n: number, ts?: number, offset?: number, latency?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +60,7 @@ export async function startWorld(): Promise<World> {
   schemas.set('churn-scorer', { features: [{ name: 'tenure', type: 'numeric', min: 0 }], task: 'binary' });
 
   let seq = 0;
-  const predict = async (model: string, n: number, ts = Date.now(), offset = 0) => {
+  const predict = async (model: string, n: number, ts = Date.now(), offset = 0, latency = 10) => {
     const schema = schemas.get(model);
     if (!schema) throw new Error(`unknown model ${model}`);
     const records = Array.from({ length: n }, (_, i) => ({
@@ -68,7 +68,7 @@ export async function startWorld(): Promise<World> {
       features: featuresFor(schema, i),
       prediction: schema.classes ? schema.classes[i % schema.classes.length] : schema.task === 'regression' ? 20 + (i % 9) : i % 2,
       ...(schema.task === 'regression' ? {} : { score: (i % 10) / 10 }),
-      latency_ms: 10 + (i % 5),
+      latency_ms: latency + (i % 5),
     }));
     await call('POST', '/api/v1/predictions', records);
   };

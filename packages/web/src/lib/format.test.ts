@@ -93,3 +93,10 @@ test('value and unit apart, for big numbers with a small unit', () => {
   ];
   for (const [v, unit, want] of cases) assert.deepEqual(formatParts(v, unit), want, `${v} ${unit}`);
 });
+
+test('bytes use binary prefixes', () => {
+  assert.equal(formatValue(512, 'bytes'), '512 B');
+  assert.equal(formatValue(1536, 'bytes'), '1.5 KiB');
+  assert.equal(formatValue(20 * 2 ** 30, 'bytes'), '20 GiB');
+  assert.equal(formatValue(0, 'B'), '0 B');
+});

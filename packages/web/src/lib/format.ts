@@ -86,6 +86,18 @@ export function formatParts(v: number | null | undefined, unit = '', opts: Forma
     }
     case 'ratio':
       return { value: sig3(v * 100), unit: '%' };
+    case 'bytes':
+    case 'B': {
+      // binary prefixes, as memory is counted
+      const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+      let x = Math.abs(v);
+      let i = 0;
+      while (x >= 1024 && i < units.length - 1) {
+        x /= 1024;
+        i++;
+      }
+      return { value: sig3(Math.sign(v) * x), unit: units[i] as string };
+    }
     case '%':
     case 'percent':
       return { value: sig3(v), unit: '%' };
