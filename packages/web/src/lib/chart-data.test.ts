@@ -1,24 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QueryAnswer, Series } from '../api/query.ts';
-import {
-  alignSeries,
-  barData,
-  colorIndices,
-  countPoints,
-  isolatedIndices,
-  heatmapCells,
-  lastTwo,
-  seriesLabel,
-  seriesStats,
-  sortRows,
-  sparklinePath,
-  statValues,
-  tableData,
-  thresholdColor,
-  type Point,
-  type Threshold,
-} from './chart-data.ts';
+import { alignSeries, colorIndices, countPoints, isolatedIndices, seriesLabel, thresholdColor, type Point, type Threshold } from './chart-data.ts';
+import { barData, heatmapCells, lastTwo, seriesStats, sortRows, sparklinePath, statValues, tableData } from './panel-data.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const STEP = 60_000;

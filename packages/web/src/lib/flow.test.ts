@@ -2,36 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelOverview } from '../api/models.ts';
 import type { QueryAnswer } from '../api/query.ts';
-import {
-  buildFlow,
-  deploymentStage,
-  deploymentsByEnvironment,
-  errorCount,
-  errorRate,
-  finalMetrics,
-  inferencePanels,
-  isTab,
-  liveStage,
-  outcomeStatus,
-  performancePanels,
-  pipelineStage,
-  formatParams,
-  runStatus,
-  servingEnvironments,
-  prefixPanels,
-  qualityPanels,
-  runScore,
-  summarizePipelineRuns,
-  summarizeTrainingRuns,
-  toMs,
-  trainingStage,
-  versionsStage,
-  worstStatus,
-  type DeploymentRecord,
-  type PipelineEvent,
-  type StageStatus,
-  type TrainingEvent,
-} from './flow.ts';
+import { buildFlow, deploymentStage, deploymentsByEnvironment, errorCount, errorRate, finalMetrics, isTab, liveStage, outcomeStatus, pipelineStage, formatParams, runStatus, servingEnvironments, runScore, summarizePipelineRuns, summarizeTrainingRuns, toMs, trainingStage, versionsStage, worstStatus, type DeploymentRecord, type PipelineEvent, type StageStatus, type TrainingEvent } from './flow.ts';
+import { inferencePanels, performancePanels, prefixPanels, qualityPanels } from './model-panels.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const MIN = 60_000;

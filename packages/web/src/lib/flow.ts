@@ -2,8 +2,7 @@
 // status and key figure are, from the records the page fetched. Pure (the clock comes in as `now`),
 // so every rule is tested from a table and the components only draw.
 import type { Deployment, ModelOverview, ModelVersion } from '../api/models.ts';
-import type { CatalogMetric, MetricQuery, QueryAnswer } from '../api/query.ts';
-import type { PanelKind, PanelSpec } from '../components/charts/index.tsx';
+import type { QueryAnswer } from '../api/query.ts';
 import { formatCompact, formatDuration, formatRelative, formatValue } from './format.ts';
 import { cardStatus, type CardStatus } from './overview.ts';
 
@@ -321,62 +320,6 @@ export function buildFlow(input: FlowInput, now: number): Stage[] {
     deploymentStage(input.deployments, now),
     liveStage(input.overview, input.errors),
   ];
-}
-
-// ---------------------------------------------------------------- tab panels
-
-const panel = (id: string, title: string, query: MetricQuery, i: number, kind: PanelKind = 'timeseries', unit?: string): PanelSpec => ({
-  id,
-  title,
-  kind,
-  query,
-  ...(unit ? { unit } : {}),
-  layout: { x: (i % 2) * 6, y: Math.floor(i / 2) * 4, w: 6, h: 4 },
-});
-
-const has = (catalog: readonly Pick<CatalogMetric, 'name'>[], name: string) => catalog.some((m) => m.name === name);
-
-/** Inference: traffic, latency quantiles by version, scores when the model has them, batch size. */
-export function inferencePanels(model: string, task: string, catalog: readonly Pick<CatalogMetric, 'name'>[]): PanelSpec[] {
-  const specs: [string, string, MetricQuery, PanelKind?][] = [
-    ['rate', 'Predictions per second by version', { metric: 'predictions.rate', model, group_by: ['version'] }],
-    ['p50', 'Latency p50 by version', { metric: 'latency.p50', model, group_by: ['version'] }],
-    ['p90', 'Latency p90 by version', { metric: 'latency.p90', model, group_by: ['version'] }],
-    ['p99', 'Latency p99 by version', { metric: 'latency.p99', model, group_by: ['version'] }],
-  ];
-  if (task !== 'regression' && has(catalog, 'score.distribution')) specs.push(['score-dist', 'Score distribution', { metric: 'score.distribution', model }, 'heatmap']);
-  if (task !== 'regression' && has(catalog, 'score.mean')) specs.push(['score-mean', 'Mean score by version', { metric: 'score.mean', model, group_by: ['version'] }]);
-  specs.push(['batch', 'Mean batch size', { metric: 'batch_size.mean', model, group_by: ['version'] }]);
-  return specs.filter(([, , q]) => has(catalog, q.metric)).map(([id, title, q, kind], i) => panel(`${model}-${id}`, title, q, i, kind));
-}
-
-/** Data quality: schema violations by feature and kind, and the feature metrics. */
-export function qualityPanels(model: string, catalog: readonly Pick<CatalogMetric, 'name'>[]): PanelSpec[] {
-  const specs: [string, string, MetricQuery][] = [
-    ['violations', 'Schema violations by feature and kind', { metric: 'quality.violations', model, group_by: ['feature', 'kind'] }],
-    ['null-rate', 'Null rate by feature', { metric: 'feature.null_rate', model, group_by: ['feature'] }],
-    ['feature-mean', 'Feature means', { metric: 'feature.mean', model, group_by: ['feature'] }],
-  ];
-  return specs.filter(([, , q]) => has(catalog, q.metric)).map(([id, title, q], i) => panel(`${model}-${id}`, title, q, i));
-}
-
-/** Panels for every catalogue metric under a prefix (`drift.`, `performance.`) that can be narrowed to a model. */
-export function prefixPanels(model: string, prefix: string, catalog: readonly Pick<CatalogMetric, 'name' | 'description' | 'filters' | 'group_by'>[]): PanelSpec[] {
-  return catalog
-    .filter((m) => m.name.startsWith(prefix) && m.filters.includes('model'))
-    .map((m, i) => {
-      const group = ['feature', 'version'].find((g) => m.group_by.includes(g));
-      return panel(`${model}-${m.name}`, m.name, { metric: m.name, model, ...(group ? { group_by: [group] } : {}) }, i);
-    });
-}
-
-/** Performance: the `performance.` metrics, and label coverage while labels are all there is. */
-export function performancePanels(model: string, catalog: readonly Pick<CatalogMetric, 'name' | 'description' | 'filters' | 'group_by'>[]): { metrics: PanelSpec[]; labels: PanelSpec[] } {
-  const metrics = prefixPanels(model, 'performance.', catalog);
-  const labels: PanelSpec[] = [];
-  if (has(catalog, 'labels.coverage')) labels.push(panel(`${model}-label-coverage`, 'Label coverage by version', { metric: 'labels.coverage', model, group_by: ['version'] }, 0, 'timeseries', 'ratio'));
-  if (has(catalog, 'labels.count')) labels.push(panel(`${model}-label-count`, 'Labelled predictions', { metric: 'labels.count', model }, 1));
-  return { metrics, labels };
 }
 
 // ---------------------------------------------------------------- tables

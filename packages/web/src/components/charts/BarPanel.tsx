@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { barData, thresholdColor, THRESHOLD_VARS } from '../../lib/chart-data.ts';
+import { thresholdColor, THRESHOLD_VARS } from '../../lib/chart-data.ts';
+import { barData } from '../../lib/panel-data.ts';
 import { formatValue } from '../../lib/format.ts';
 import type { PanelRendererProps } from './types.ts';
 

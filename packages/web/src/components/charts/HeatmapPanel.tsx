@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { heatmapCells, type HeatmapData } from '../../lib/chart-data.ts';
+import { heatmapCells, type HeatmapData } from '../../lib/panel-data.ts';
 import { formatValue } from '../../lib/format.ts';
 import type { PanelRendererProps } from './types.ts';
 import { useChartTheme } from './use-chart-theme.ts';

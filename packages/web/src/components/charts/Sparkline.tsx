@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { lastTwo, sparklinePath } from '../../lib/chart-data.ts';
+import { lastTwo, sparklinePath } from '../../lib/panel-data.ts';
 import { formatValue } from '../../lib/format.ts';
 import type { SparklineProps } from './types.ts';
 

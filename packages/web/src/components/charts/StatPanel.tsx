@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { statValues, thresholdColor, THRESHOLD_VARS } from '../../lib/chart-data.ts';
+import { thresholdColor, THRESHOLD_VARS } from '../../lib/chart-data.ts';
+import { statValues } from '../../lib/panel-data.ts';
 import { formatParts, formatValue } from '../../lib/format.ts';
 import { Sparkline } from './Sparkline.tsx';
 import type { PanelRendererProps } from './types.ts';

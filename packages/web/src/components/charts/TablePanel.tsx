@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { sortRows, tableData, thresholdColor, THRESHOLD_VARS, type TableRow, type TableSortKey } from '../../lib/chart-data.ts';
+import { thresholdColor, THRESHOLD_VARS } from '../../lib/chart-data.ts';
+import { sortRows, tableData, type TableRow, type TableSortKey } from '../../lib/panel-data.ts';
 import { formatValue } from '../../lib/format.ts';
 import type { PanelRendererProps } from './types.ts';
 

@@ -1,7 +1,7 @@
 // The tabs made of metric panels: inference, drift and performance. Panels come from the
 // catalogue, so a metric a later monitor adds appears without a change here.
 import { catalog } from '../../api/query.ts';
-import { inferencePanels, performancePanels, prefixPanels } from '../../lib/flow.ts';
+import { inferencePanels, performancePanels, prefixPanels } from '../../lib/model-panels.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
 import { PanelGrid } from './PanelGrid.tsx';

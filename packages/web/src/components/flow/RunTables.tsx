@@ -1,6 +1,7 @@
 // The data-quality and training tabs: metric panels and tables of the runs behind them.
 import { listPipelineRuns, listTrainingRuns } from '../../api/models.ts';
-import { finalMetrics, formatParams, qualityPanels, runStatus, summarizePipelineRuns, summarizeTrainingRuns } from '../../lib/flow.ts';
+import { finalMetrics, formatParams, runStatus, summarizePipelineRuns, summarizeTrainingRuns } from '../../lib/flow.ts';
+import { qualityPanels } from '../../lib/model-panels.ts';
 import { formatCompact, formatDuration, formatValue } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
