@@ -32,22 +32,34 @@ export class DashboardPage {
     const head = this.item(panelId).locator('.panel-head').first();
     const b = await head.boundingBox();
     if (!b) throw new Error('no panel header');
-    await this.page.mouse.move(b.x + 20, b.y + b.height / 2);
-    await this.page.mouse.down();
-    await this.page.mouse.move(b.x + 20 + dx / 2, b.y + b.height / 2 + dy / 2, { steps: 8 });
-    await this.page.mouse.move(b.x + 20 + dx, b.y + b.height / 2 + dy, { steps: 8 });
-    await this.page.mouse.up();
+    await this.gesture(b.x + 20, b.y + b.height / 2, dx, dy);
   }
 
   /** Resizes a panel from its bottom-right handle by (dx, dy) pixels. */
   async resize(panelId: string, dx: number, dy: number): Promise<void> {
+    await this.item(panelId).hover();
     const handle = this.item(panelId).locator('.react-resizable-handle-se, .react-resizable-handle').last();
+    await handle.waitFor();
     const b = await handle.boundingBox();
     if (!b) throw new Error('no resize handle');
-    await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
-    await this.page.mouse.down();
-    await this.page.mouse.move(b.x + dx / 2, b.y + dy / 2, { steps: 8 });
-    await this.page.mouse.move(b.x + b.width / 2 + dx, b.y + b.height / 2 + dy, { steps: 8 });
-    await this.page.mouse.up();
+    await this.gesture(b.x + b.width / 2, b.y + b.height / 2, dx, dy);
+  }
+
+  /**
+   * Press, move in many small steps, release — with pauses, so the grid's pointer handlers see
+   * every step even when the machine is busy.
+   */
+  private async gesture(x: number, y: number, dx: number, dy: number): Promise<void> {
+    const m = this.page.mouse;
+    await m.move(x, y);
+    await m.down();
+    await this.page.waitForTimeout(50);
+    for (let i = 1; i <= 20; i++) {
+      await m.move(x + (dx * i) / 20, y + (dy * i) / 20);
+      await this.page.waitForTimeout(10);
+    }
+    await this.page.waitForTimeout(50);
+    await m.up();
+    await this.page.waitForTimeout(300); // the grid's placement transition
   }
 }
