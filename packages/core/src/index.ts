@@ -14,3 +14,4 @@ export * from './dashboards/spec.ts';
 export * from './dashboards/access.ts';
 export * from './dashboards/defaults.ts';
 export * from './health/model-health.ts';
+export * from './stats/drift/index.ts';

@@ -1,0 +1,10 @@
+// Drift statistics. One export line per module, so that parallel additions merge cleanly.
+// Exact tests (checked against scipy by fixtures from scripts/drift-fixtures/tests.py):
+export * from './ks.ts';
+export * from './kolmogorov.ts';
+export * from './smirnov.ts';
+export * from './chi-square.ts';
+export * from './z-test.ts';
+export * from './binning.ts';
+export * from './distances.ts';
+export * from './defaults.ts';
