@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAdminCommands } from './admin-commands.ts';
+import { registerDriftCommand } from './drift-command.ts';
 import { closeOnSignals, ConfigError, loadConfig, openEmbeddedStores, startServer, VERSION } from '@vigil/server';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -91,6 +92,7 @@ rollups
   });
 
 registerAdminCommands(program, configOrExit, print);
+registerDriftCommand(program, print);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`vigil: ${(e as Error).message}\n`);
