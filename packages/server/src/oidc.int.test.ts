@@ -102,6 +102,16 @@ describe('single sign-on against a real OpenID provider', () => {
     assert.equal((await s.call('GET', '/api/v1/models/churn', undefined, { session: { cookie, csrf: null } })).status, 403);
   });
 
+  test('a browser whose sign-in fails gets a page that says why, with the way back', async () => {
+    const res = await fetch(`${s.server.url}/api/v1/auth/oidc/callback?state=forged&code=x`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    const page = await res.text();
+    assert.match(page, /Sign-in failed/);
+    assert.match(page, /unknown, expired, or was started in another browser/);
+    assert.match(page, /href="\/sign-in"/);
+  });
+
   test('groups that match no rule are refused with 403 naming them, and no session', async () => {
     const r = await idp.login(loginUrl, 'mallory');
     assert.equal(r.status, 403, r.body);

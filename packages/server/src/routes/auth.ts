@@ -6,7 +6,7 @@ import { actorOf, anonymousOf } from '../auth/access.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import type { OidcClient } from '../auth/oidc.ts';
 import type { ServiceContext } from '../context.ts';
-import { parseInput } from '../http-errors.ts';
+import { parseInput, STATUS } from '../http-errors.ts';
 import { changePassword, currentUser, signOut, signOutEverywhere, updateSelf } from '../services/manage-sessions.ts';
 import { signIn, type NewSession } from '../services/sign-in.ts';
 import { signInWithClaims } from '../services/sign-in-oidc.ts';
@@ -104,12 +104,28 @@ export async function authRoutes(app: FastifyInstance, { ctx, oidc, cookieSecure
     const cookieState = req.cookies[OIDC_STATE_COOKIE];
     void reply.clearCookie(OIDC_STATE_COOKIE, { path: '/api/v1/auth/oidc' });
     const origin = anonymousOf(req);
-    const { claims, returnTo } = await oidc.finish(query, cookieState, ctx.clock.now()).catch(async (e: unknown) => {
-      await ctx.audit.record({ actor_type: 'anonymous', actor_id: null, actor_name: null, action: 'auth.sign_in', target_type: 'user', target_id: null, outcome: 'failure', ip: origin.ip, user_agent: origin.userAgent, details: { method: 'oidc', reason: (e as Error).message } });
-      throw e;
-    });
-    const s = await signInWithClaims({ ctx, input: { issuer: oidc.settings.issuer, claims, mapping: oidc.settings.mapping }, origin });
-    setSession(req, reply, s);
-    return reply.redirect(returnTo, 302);
+    try {
+      const { claims, returnTo } = await oidc.finish(query, cookieState, ctx.clock.now()).catch(async (e: unknown) => {
+        await ctx.audit.record({ actor_type: 'anonymous', actor_id: null, actor_name: null, action: 'auth.sign_in', target_type: 'user', target_id: null, outcome: 'failure', ip: origin.ip, user_agent: origin.userAgent, details: { method: 'oidc', reason: (e as Error).message } });
+        throw e;
+      });
+      const s = await signInWithClaims({ ctx, input: { issuer: oidc.settings.issuer, claims, mapping: oidc.settings.mapping }, origin });
+      setSession(req, reply, s);
+      return reply.redirect(returnTo, 302);
+    } catch (e) {
+      // a browser lands here: it gets a page that says what went wrong, not a JSON body
+      if (!(e instanceof VigilError) || !(req.headers.accept ?? '').includes('text/html')) throw e;
+      return reply.status(STATUS[e.code]).type('text/html; charset=utf-8').send(ssoErrorPage(e.message, e.hint));
+    }
   });
+}
+
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** What a browser sees when single sign-on fails: the reason, what to do, and the way back. */
+function ssoErrorPage(message: string, hint: string | undefined): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Sign-in failed · Vigil</title>
+<body style="font:15px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
+<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>${hint ? `<p>${escapeHtml(hint)}</p>` : ''}
+<p><a href="/sign-in">Back to sign-in</a></p></body></html>`;
 }
