@@ -15,3 +15,4 @@ export * from './dashboards/access.ts';
 export * from './dashboards/defaults.ts';
 export * from './health/model-health.ts';
 export * from './stats/drift/index.ts';
+export * from './quality/index.ts';

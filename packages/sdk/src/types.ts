@@ -94,7 +94,16 @@ export interface PipelineRunRecord {
   rows_in?: number | null;
   rows_out?: number | null;
   bytes?: number | null;
+  /**
+   * Batch checks, shown on the model's data-quality tab (docs/data-quality.md): structured
+   * `{ checks: [{ name, status: 'passed' | 'failed' | 'warning', value?, expected?, message? }], row_count?, null_counts?, duplicate_rows? }`
+   * or a map `{ name: boolean | number }`.
+   *
+   * @example
+   * quality: { row_count: 9_996, null_counts: { email: 12 }, checks: [{ name: 'amount_positive', status: 'failed', value: 3 }] }
+   */
   quality?: Record<string, unknown> | null;
+  /** Schema checks in the same format as `quality`; shown with the prefix `schema.`. */
   schema_checks?: Record<string, unknown> | null;
 }
 

@@ -311,6 +311,27 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         assert.deepEqual(await store.listTrainingRuns({ model: 'fraud', limit: 10 }), [tr]);
       }));
 
+    test('whole-record quality facts (feature "") sit beside violations, filtered and grouped by kind', () =>
+      withStore(async ({ store }) => {
+        await store.applyModel(contractModel('churn'));
+        await store.appendPredictions({ model: FRAUD, records: [pred(1)], quality: [
+          { model: 'fraud', minute: T0, feature: 'amount', kind: 'out_of_range', count: 2 },
+          { model: 'fraud', minute: T0, feature: '', kind: 'refused', count: 2 },
+          { model: 'fraud', minute: T0 + MIN, feature: '', kind: 'duplicate', count: 1 },
+        ] });
+        // duplicates known only after an append are recorded by a quality-only one
+        await store.appendPredictions({ model: FRAUD, records: [], quality: [{ model: 'fraud', minute: T0 + MIN, feature: '', kind: 'duplicate', count: 4 }] });
+        await store.appendPredictions({ model: contractModel('churn'), records: [], quality: [{ model: 'churn', minute: T0, feature: '', kind: 'duplicate', count: 9 }] });
+        const dup = await store.queryQuality(query({ filters: { kind: 'duplicate' } }));
+        assert.deepEqual(dup.map((r) => [r.bucket, r.count]), [[T0 + MIN, 5]]);
+        const byKind = await store.queryQuality(query({ stepMs: HOUR, groupBy: ['feature', 'kind'] }));
+        assert.deepEqual(byKind.map((r) => [r.group.feature, r.group.kind, r.bucket, r.count]).sort(), [['', 'duplicate', T0, 5], ['', 'refused', T0, 2], ['amount', 'out_of_range', T0, 2]]);
+        const runs = [0, 1, 2].map((i) => ({ pipeline: 'p', run_id: `r${i}`, stage: 'load', status: 'succeeded' as const, started_at: T0 + i * HOUR, ended_at: null, model: i === 1 ? 'churn' : 'fraud', rows_in: null, rows_out: null, bytes: null, quality: { ok: true }, schema_checks: null }));
+        await store.appendPipelineRuns(runs);
+        assert.deepEqual((await store.listPipelineRuns({ model: 'fraud', from: T0, to: T0 + 2 * HOUR, limit: 10 })).map((r) => r.run_id), ['r0']);
+        assert.deepEqual((await store.listPipelineRuns({ model: 'fraud', from: T0, to: T0 + 2 * HOUR + 1, limit: 10 })).map((r) => r.run_id), ['r2', 'r0']);
+      }));
+
     test('overview sums per model with a latency sketch', () =>
       withStore(async ({ store }) => {
         await store.applyModel(contractModel('churn'));

@@ -105,12 +105,20 @@ export interface RecordError {
   reasons: Violation[];
 }
 
-/** Count of one kind of violation for one feature of one model in one minute. */
+/**
+ * Whole-record data-quality facts, counted with feature '' beside the feature violations:
+ * `refused`, one per refused record of a registered model; `duplicate`, one per prediction
+ * received again (same model and id), counted in the minute it arrived.
+ */
+export type RecordQualityKind = 'refused' | 'duplicate';
+export type QualityKind = ViolationKind | RecordQualityKind;
+
+/** Count of one kind of quality fact for one feature ('' for whole-record kinds) of one model in one minute. */
 export interface QualityCount {
   model: string;
   minute: number;
   feature: string;
-  kind: ViolationKind;
+  kind: QualityKind;
   count: number;
 }
 

@@ -1,6 +1,8 @@
 import { VigilError, type ErrorDetail } from '../errors.ts';
 import { parseDuration, parseTimeBound } from '../schemas/time.ts';
 import { CATALOG_BY_NAME, type MetricDef } from './catalog.ts';
+import { FEATURE_VIOLATION_KINDS } from '../ingest/types.ts';
+import { isViolationKind } from '../quality/kinds.ts';
 
 export type SampleAgg = 'avg' | 'sum' | 'min' | 'max' | 'last' | 'count';
 
@@ -84,6 +86,9 @@ export function parseMetricQuery(params: Record<string, string | string[] | unde
     for (const k of [...Object.keys(segments).map((n) => `segment.${n}`), ...Object.keys(filters), ...['model', 'version'].filter((k) => params[k] !== undefined)]) {
       if (!ok(k)) details.push({ field: k, message: `${metric.name} cannot be filtered by ${k}; its filters: ${allowed.join(', ')}` });
     }
+  }
+  if (metric?.name === 'quality.violations' && filters.kind !== undefined && !isViolationKind(filters.kind)) {
+    details.push({ field: 'kind', message: `must be a violation kind: ${FEATURE_VIOLATION_KINDS.join(', ')} (refused records and duplicates are quality.refused and quality.duplicates)` });
   }
   const groupBy = list(params.group_by) ?? [];
   if (metric) {

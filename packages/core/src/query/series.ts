@@ -1,5 +1,6 @@
 import { sketchQuantile, SCORE_BINS, scoreBinLower } from '../stats/ddsketch.ts';
 import { bucketGrid, fillGrid, groupKey, type MetricQuery, type Series } from './query.ts';
+import { completeness } from '../quality/summary.ts';
 
 /** Rollup rows as the stores return them, reduced to what series building needs. */
 export interface GroupedRow {
@@ -89,12 +90,13 @@ export function scoreSeries(q: MetricQuery, rows: readonly BinValues[]): Series[
 export function featureSeries(q: MetricQuery, rows: readonly FeatureValues[]): Series[] {
   const wanted = q.filters.feature;
   const mean = q.metric.name === 'feature.mean';
+  const complete = q.metric.name === 'quality.completeness';
   return assemble(
     q,
     rows
       .filter((r) => wanted === undefined || r.feature === wanted)
       .filter((r) => !mean || r.num_count > 0)
-      .map((r) => [{ ...r.group, feature: r.feature }, r.bucket, mean ? ratio(r.sum, r.num_count) : ratio(r.nulls, r.count)]),
+      .map((r) => [{ ...r.group, feature: r.feature }, r.bucket, mean ? ratio(r.sum, r.num_count) : complete ? completeness(r.count, r.nulls) : ratio(r.nulls, r.count)]),
   );
 }
 

@@ -78,7 +78,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     response: { 200: ingestResponseSchema, 207: ingestResponseSchema },
   });
 
-  app.post('/api/v1/predictions', { config: { access: { kind: 'any', action: 'ingest' } }, schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics. Idempotent by (model, id).') }, async (req, reply) => {
+  app.post('/api/v1/predictions', { config: { access: { kind: 'any', action: 'ingest' } }, schema: docs('Ingest predictions', 'Each record: id, model, version, ts, features{}, prediction; optional score, scores{}, latency_ms, batch_size, segment{}, feature_ts. Checked against the model schema; violations are refused and counted as data-quality metrics (per feature and kind, and one refused record each). Idempotent by (model, id): duplicates are not stored again, and are counted over time as quality.duplicates.') }, async (req, reply) => {
     await gate.run(async () => {
       const { records, format, body } = bodyOf(req.body, req.headers['content-type']);
       await assertCanIngest(ctx, actorOf(req), records, 'predictions');
@@ -91,7 +91,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     ['labels', 'Ingest labels (ground truth)', 'Each record: prediction_id, model, label, ts. May arrive before or after the prediction. Idempotent by (model, prediction_id, ts).'],
     ['metrics', 'Ingest metric samples', 'Each record: name, labels{}, ts, value — resources, business KPIs, anything numeric. Idempotent by (name, labels, ts).'],
     ['logs', 'Ingest log events', 'Each record: ts, level, message; optional id, model, error_class, attributes{}. Idempotent by id when given.'],
-    ['pipeline-runs', 'Ingest pipeline run events', 'Each record: pipeline, run_id, stage, status, started_at; optional ended_at, model, rows_in, rows_out, bytes, quality{}, schema_checks{}.'],
+    ['pipeline-runs', 'Ingest pipeline run events', 'Each record: pipeline, run_id, stage, status, started_at; optional ended_at, model, rows_in, rows_out, bytes, quality{}, schema_checks{}. quality and schema_checks carry batch checks — structured {checks: [{name, status: passed|failed|warning, value?, expected?, message?}], row_count?, null_counts?: {column: n}, duplicate_rows?} or a map {name: true|false|number} — read by GET /api/v1/models/{id}/quality; a payload in neither form is stored as sent and reported there as an invalid_quality_payload check.'],
     ['training-runs', 'Ingest training runs', 'Each record: run_id, model, status, started_at; optional version, ended_at, params{}, metrics{name: [[step, value], ...]}, dataset_sizes{}.'],
   ];
   for (const [kind, summary, description] of kinds) {

@@ -1,4 +1,4 @@
-import { ENDS_NOW_TOLERANCE_MS, modelHealth, sketchQuantile, subtractBins, type ModelHealth } from '@vigil/core';
+import { ENDS_NOW_TOLERANCE_MS, isViolationKind, modelHealth, sketchQuantile, subtractBins, type ModelHealth } from '@vigil/core';
 import type { CountRow, RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { auditReadAlongside } from './authorize.ts';
@@ -73,7 +73,7 @@ async function healthSignals(ctx: ServiceContext, from: number, to: number, now:
   const latestFrom = Math.max(from, to - Math.min(HOUR, (to - from) / 4));
   const [logs, quality, latest, recent] = await Promise.all([
     counted ? ctx.stores.events.queryLogs(query(g.from, to, g.stepMs, ['model', 'level'])) : [],
-    counted ? ctx.stores.events.queryQuality(query(g.from, to, g.stepMs, ['model'])) : [],
+    counted ? ctx.stores.events.queryQuality(query(g.from, to, g.stepMs, ['model', 'kind'])) : [],
     ctx.stores.events.overview(latestFrom, to),
     // the latest part's overview already says, to the minute, when each model last had traffic
     // when that part is the last hour; a shorter range reads its last hour's minutes
@@ -87,7 +87,8 @@ async function healthSignals(ctx: ServiceContext, from: number, to: number, now:
   }
   return {
     errors: perModel(logs, (r) => r.group.level === 'error' || r.group.level === 'fatal'),
-    violations: perModel(quality),
+    // refused records and duplicates share the table: health counts feature violations only
+    violations: perModel(quality, (r) => isViolationKind(r.group.kind ?? '')),
     latestBins: new Map(latest.map((r) => [r.model, r.latency_bins])),
     lastMinute,
   };

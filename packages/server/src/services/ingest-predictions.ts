@@ -1,7 +1,7 @@
 import { MIN_TS_MS, MAX_FUTURE_MS, parseTimestamp, type Model, type NormalizedPrediction } from '@vigil/core';
 import type { RawBody } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
-import { Refusals, unknownModel, type IngestResult } from './ingest-result.ts';
+import { duplicatesCount, Refusals, unknownModel, type IngestResult } from './ingest-result.ts';
 
 export interface IngestPredictionsInput {
   records: unknown[];
@@ -17,8 +17,8 @@ interface Group {
 
 /**
  * Checks each prediction against its model's schema, stores the valid ones durably (the
- * promise resolves after commit) together with the data-quality counts of the refused ones,
- * and reports every refused record with every reason.
+ * promise resolves after commit) together with the data-quality counts of the refused ones and
+ * of the duplicates, and reports every refused record with every reason.
  */
 export async function ingestPredictions({ ctx, input }: { ctx: ServiceContext; input: IngestPredictionsInput }): Promise<IngestResult> {
   const now = ctx.clock.now();
@@ -53,6 +53,7 @@ export async function ingestPredictions({ ctx, input }: { ctx: ServiceContext; i
     if (!r.rawSafe) rawSafe = false;
     if (group.ids.has(r.value.id)) {
       inBatchDuplicates++;
+      refusals.countDuplicates(last.model.id, now, 1);
       continue;
     }
     group.ids.add(r.value.id);
@@ -71,6 +72,9 @@ export async function ingestPredictions({ ctx, input }: { ctx: ServiceContext; i
     inserted += stored.inserted;
     duplicates += stored.duplicates;
     if (stored.inserted > 0) ctx.live.publish({ type: 'ingest', kind: 'predictions', model: g.model.id, accepted: stored.inserted, ts: now });
+    // records already stored are known only once the append returns: their count goes in a second,
+    // small append that only a batch with such duplicates pays for, committed before the answer
+    if (stored.duplicates > 0) await ctx.stores.events.appendPredictions({ model: g.model, records: [], quality: [duplicatesCount(g.model.id, now, stored.duplicates)] });
   }
   return refusals.result(input.records.length, inserted, duplicates);
 }

@@ -1,4 +1,4 @@
-import type { RecordError, Violation, QualityCount } from '@vigil/core';
+import type { RecordError, Violation, QualityCount, QualityKind } from '@vigil/core';
 import { FEATURE_VIOLATION_KINDS, floorTo } from '@vigil/core';
 
 const MAX_REASONS = 100;
@@ -35,17 +35,28 @@ export class Refusals {
     }
   }
 
-  /** Counts feature-level violations as data-quality facts for the model and minute. */
+  /** Counts one refused record of a registered model, and its feature-level violations, as data-quality facts for the model and minute. */
   countQuality(model: string, ts: number, reasons: Violation[]): void {
     const minute = floorTo(ts, 60_000);
+    this.bump(model, minute, '', 'refused', 1);
     for (const r of reasons) {
       if (!FEATURE_VIOLATION_KINDS.includes(r.kind)) continue;
       const feature = r.field.startsWith('features.') ? r.field.slice(9) : r.field;
-      const k = `${model}\u0000${minute}\u0000${feature}\u0000${r.kind}`;
-      const q = this.quality.get(k);
-      if (q) q.count++;
-      else this.quality.set(k, { model, minute, feature, kind: r.kind, count: 1 });
+      this.bump(model, minute, feature, r.kind, 1);
     }
+  }
+
+  /** Counts predictions received again (same model and id) in the minute they arrived. */
+  countDuplicates(model: string, now: number, n: number): void {
+    const d = duplicatesCount(model, now, n);
+    this.bump(d.model, d.minute, d.feature, d.kind, d.count);
+  }
+
+  private bump(model: string, minute: number, feature: string, kind: QualityKind, n: number): void {
+    const k = `${model}\u0000${minute}\u0000${feature}\u0000${kind}`;
+    const q = this.quality.get(k);
+    if (q) q.count += n;
+    else this.quality.set(k, { model, minute, feature, kind, count: n });
   }
 
   qualityCounts(): QualityCount[] {
@@ -65,3 +76,6 @@ export const unknownModel = (model: unknown): Violation => ({
   expected: 'the id of a registered model (create it with POST /api/v1/models)',
   got: typeof model === 'string' ? `"${model}"` : String(model),
 });
+
+/** The quality count of `n` predictions of a model received again, in the minute they arrived. */
+export const duplicatesCount = (model: string, now: number, n: number): QualityCount => ({ model, minute: floorTo(now, 60_000), feature: '', kind: 'duplicate', count: n });

@@ -1,11 +1,13 @@
 import {
   QUANTILE,
+  RECORD_KIND_OF_METRIC,
   VigilError,
   featureSeries,
   inferenceSeries,
   latencySeries,
   scalarSeries,
   scoreSeries,
+  violationRows,
   type MetricQuery,
   type Series,
 } from '@vigil/core';
@@ -64,9 +66,15 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
     case 'feature':
       series = featureSeries(q, await events.queryFeatures(rq));
       break;
-    case 'quality':
-      series = scalarSeries(q, (await events.queryQuality(rq)).map((r) => ({ ...r, value: r.count })));
+    case 'quality': {
+      // one table holds violations and whole-record facts: each metric reads only its kinds
+      const kind = RECORD_KIND_OF_METRIC[q.metric.name];
+      const rows = kind !== undefined
+        ? await events.queryQuality({ ...rq, filters: { ...rq.filters, kind } })
+        : violationRows(await events.queryQuality({ ...rq, groupBy: [...new Set([...rq.groupBy, 'kind'])] }), rq.groupBy);
+      series = scalarSeries(q, rows.map((r) => ({ ...r, value: r.count })));
       break;
+    }
     case 'logs':
       source = 'raw';
       series = scalarSeries(q, (await events.queryLogs(rq)).map((r) => ({ ...r, value: r.count })));

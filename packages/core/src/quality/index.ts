@@ -1,0 +1,3 @@
+export * from './kinds.ts';
+export * from './run-checks.ts';
+export * from './summary.ts';
