@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { modelRoutes } from './routes/models.ts';
 import { queryRoutes } from './routes/query.ts';
+import { qualityRoutes } from './routes/quality.ts';
+import { driftRoutes } from './routes/drift.ts';
 import { streamRoutes } from './routes/stream.ts';
 
 export const VERSION = '0.1.0';
@@ -46,6 +48,10 @@ export interface AppOptions {
   /** The built web app (default: packages/web/dist). */
   webDist?: string;
   heartbeatMs?: number;
+  /** Where uploaded reference files are spooled while they load (default: the system temp folder). */
+  uploadDir?: string;
+  /** Largest reference file accepted (VIGIL_REFERENCE_MAX_BYTES). */
+  maxUploadBytes?: number;
   /** Ingest requests parsed and held at once (VIGIL_INGEST_CONCURRENCY). */
   ingestConcurrency?: number;
   /** True once shutdown began: responses then close their connection so keep-alive cannot hold it open. */
@@ -119,6 +125,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(ingestRoutes, { ctx, concurrency: opts.ingestConcurrency ?? 4 });
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
+  await app.register(qualityRoutes, { ctx });
+  await app.register(driftRoutes, { ctx, ...(opts.uploadDir ? { uploadDir: opts.uploadDir } : {}), ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}) });
   await app.register(dashboardRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
   await app.register(webRoutes, opts.webDist ? { dist: opts.webDist } : {});

@@ -40,6 +40,7 @@ export const ConfigSchema = z
     VIGIL_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
     VIGIL_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (use a long random secret)').max(512).optional(),
     VIGIL_BODY_LIMIT: bytes.default(64 * 1024 * 1024),
+    VIGIL_REFERENCE_MAX_BYTES: bytes.default(2 * 1024 * 1024 * 1024),
     VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     VIGIL_ROLLUP_INTERVAL_MS: intFrom(100, 3_600_000).default(1000),
     VIGIL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a DuckDB size such as 512MB or 2GB').default('192MB'),

@@ -32,7 +32,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (r.success) return r.data;
   throw new VigilError('validation_failed', `invalid ${where}`, {
     hint: 'fix the fields named in details and send again',
-    details: r.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(body)', message: i.message })),
+    // an unknown key is named as the field (zod puts it on the object holding it)
+    details: r.error.issues.flatMap((i) => (i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: [...i.path, k].join('.'), message: 'not a known field' }))
+      : [{ field: i.path.length ? i.path.join('.') : '(body)', message: i.message }])),
   });
 }
 

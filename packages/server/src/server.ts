@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { AuditLog } from './auth/audit-log.ts';
@@ -49,7 +50,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
 
   let shuttingDown = false;
   const app = await buildApp({
-    ctx, bodyLimit: config.VIGIL_BODY_LIMIT, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
+    ctx, bodyLimit: config.VIGIL_BODY_LIMIT, uploadDir: path.join(dataDir, 'uploads'), maxUploadBytes: config.VIGIL_REFERENCE_MAX_BYTES, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
     rateLimits: { ingestPerSecond: config.VIGIL_INGEST_RATE_LIMIT, apiPerSecond: config.VIGIL_API_RATE_LIMIT, signInPerMinute: config.VIGIL_SIGNIN_RATE_LIMIT },
     isClosing: () => shuttingDown,
     ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),

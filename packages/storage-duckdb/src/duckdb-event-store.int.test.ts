@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runEventStoreContract } from '@vigil/storage/contract';
+import { runDriftStoreContract, runEventStoreContract } from '@vigil/storage/contract';
 import { DuckDbEventStore } from './duckdb-event-store.ts';
 
 runEventStoreContract('duckdb', async () => {
@@ -20,4 +20,11 @@ runEventStoreContract('duckdb', async () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+runDriftStoreContract('duckdb', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-events-'));
+  const store = new DuckDbEventStore({ file: path.join(dir, 'events.duckdb'), spoolDir: path.join(dir, 'spool') });
+  await store.init();
+  return { store, cleanup: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 });

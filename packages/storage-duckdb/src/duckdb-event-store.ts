@@ -1,34 +1,44 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type {
-  Model,
-  NormalizedLabel,
-  NormalizedLog,
-  NormalizedMetricSample,
-  NormalizedPipelineRun,
-  NormalizedPrediction,
-  NormalizedTrainingRun,
+import {
+  VigilError,
+  type Model,
+  type NormalizedLabel,
+  type NormalizedLog,
+  type NormalizedMetricSample,
+  type NormalizedPipelineRun,
+  type NormalizedPrediction,
+  type NormalizedTrainingRun,
 } from '@vigil/core';
 import type {
   AppendResult,
   BinRow,
   CountRow,
   EventStore,
+  FeatureColumn,
   FeatureRow,
+  HistogramRow,
+  HistogramSpec,
   InferenceRow,
   ListQuery,
   OverviewRow,
   PredictionBatch,
+  ReferenceLoad,
   RollupProgress,
   RollupQuery,
   SampleQuery,
+  ValueCountRow,
   ValueRow,
+  WindowFilter,
 } from '@vigil/storage';
 import { MIGRATIONS } from './migrations.ts';
 import { addColumnsSql, createTableSql } from './model-tables.ts';
 import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
-import { foldModel, rebuildModel } from './fold.ts';
+import { foldModel, rebuildModel, recountNumeric } from './fold.ts';
+import { histogramsSql, valueCountsSql } from './histograms.ts';
+import { badValuesSql, createRefTableSql, insertFromFileSql, insertFromWindowSql, refTable, sourceSql, windowWhere } from './references.ts';
+import { featCol, predTable } from './model-tables.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
 import { PredictionLoader } from './prediction-loads.ts';
@@ -57,6 +67,8 @@ export class DuckDbEventStore implements EventStore {
   private readerWaiters: ((c: DuckDBConnection) => void)[] = [];
   private queue: WriteQueue | null = null;
   private readonly models = new Map<string, Model>();
+  /** model → numeric feature → how its live values are counted (hist_specs) */
+  private readonly specs = new Map<string, Map<string, HistogramSpec>>();
   private spoolSeq = 0;
   /** Models written to since the last fold; every model counts as written after a start. */
   private readonly dirty = new Set<string>();
@@ -90,6 +102,11 @@ export class DuckDbEventStore implements EventStore {
     }
     const state = new Map((await this.rowsOn(this.writer, 'SELECT key, value FROM vigil_state')).map((r) => [String(r.key), num(r.value)]));
     this.queue = new WriteQueue(this.writer, state.get('head') ?? 0);
+    for (const r of await this.rowsOn(this.writer, 'SELECT model, feature, spec FROM hist_specs')) {
+      const m = this.specs.get(String(r.model)) ?? new Map<string, HistogramSpec>();
+      m.set(String(r.feature), JSON.parse(String(r.spec)) as HistogramSpec);
+      this.specs.set(String(r.model), m);
+    }
   }
 
   async close(): Promise<void> {
@@ -217,7 +234,7 @@ export class DuckDbEventStore implements EventStore {
       if (!model) continue;
       const compact = ((this.foldsSinceCompact.get(id) ?? 0) + 1) >= (this.opts.compactEvery ?? 12);
       try {
-        const r = await this.q().push((conn) => foldModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, hi, compact), { noBatch: true });
+        const r = await this.q().push((conn) => foldModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, this.specsOf(id), hi, compact), { noBatch: true });
         rows += r.rows;
         if (r.compacted) this.foldsSinceCompact.set(id, 0);
         else if (r.folded) this.foldsSinceCompact.set(id, (this.foldsSinceCompact.get(id) ?? 0) + 1);
@@ -234,7 +251,7 @@ export class DuckDbEventStore implements EventStore {
     const hi = this.q().lastBatch;
     let rows = 0;
     for (const [i, model] of models.entries()) {
-      rows += await this.q().push((conn) => rebuildModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, hi), { noBatch: true });
+      rows += await this.q().push((conn) => rebuildModel((c, sql, p) => this.rowsOn(c, sql, p), conn, model, this.specsOf(model.id), hi), { noBatch: true });
       onProgress?.(i + 1, models.length);
     }
     return { watermark: hi, head: hi, rows };
@@ -277,6 +294,128 @@ export class DuckDbEventStore implements EventStore {
   }
   querySamples(q: SampleQuery): Promise<ValueRow[]> {
     return this.grouped(samplesSql(q), (r, group, bucket) => ({ group, bucket, value: num(r.value) }), q.groupBy);
+  }
+
+  queryHistograms(q: RollupQuery): Promise<HistogramRow[]> {
+    const keys = q.groupBy.filter((g) => g !== 'feature');
+    return this.grouped(histogramsSql(q), (r, group, bucket) => ({
+      group, bucket, feature: String(r.feature_name), bin: num(r.bin), count: num(r.count), min: num(r.min), max: num(r.max),
+    }), keys);
+  }
+  queryValueCounts(q: RollupQuery): Promise<ValueCountRow[]> {
+    const keys = q.groupBy.filter((g) => g !== 'feature');
+    return this.grouped(valueCountsSql(q), (r, group, bucket) => ({ group, bucket, feature: String(r.feature_name), value: String(r.value), count: num(r.count) }), keys);
+  }
+
+  private specsOf(modelId: string): ReadonlyMap<string, HistogramSpec> {
+    return this.specs.get(modelId) ?? new Map();
+  }
+
+  async setHistogramSpecs(model: Model, specs: Record<string, HistogramSpec>): Promise<void> {
+    const next = new Map(Object.entries(specs));
+    await this.q().push(async (conn) => {
+      await conn.run('DELETE FROM hist_specs WHERE model = ?', [model.id]);
+      for (const [feature, spec] of next) await conn.run('INSERT INTO hist_specs VALUES (?, ?, ?)', [model.id, feature, JSON.stringify(spec)]);
+      await recountNumeric((c, sql, p) => this.rowsOn(c, sql, p), conn, model, next);
+      // folds run in this queue too, so none sees the old specs after this commit
+      this.specs.set(model.id, next);
+    }, { noBatch: true });
+  }
+
+  getHistogramSpecs(modelId: string): Promise<Record<string, HistogramSpec>> {
+    return Promise.resolve(Object.fromEntries(this.specsOf(modelId)));
+  }
+
+  async loadReferenceFile(model: Model, version: string, file: string, format: 'csv' | 'parquet'): Promise<ReferenceLoad> {
+    const from = sourceSql(file, format);
+    let columns: string[];
+    try {
+      columns = (await this.rows(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name));
+    } catch (e) {
+      throw new VigilError('validation_failed', `the reference file is not readable ${format === 'csv' ? 'CSV' : 'Parquet'}: ${String((e as Error).message).split('\n')[0]}`, {
+        details: [{ field: 'body', message: `expected a ${format === 'csv' ? 'CSV file with a header row' : 'Parquet file'}` }],
+      });
+    }
+    const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+    const pairs = model.schema.features.flatMap((f) => (byLower.has(f.name.toLowerCase()) ? [{ feature: f, column: byLower.get(f.name.toLowerCase()) as string }] : []));
+    const features = new Set(model.schema.features.map((f) => f.name.toLowerCase()));
+    const load: ReferenceLoad = {
+      rows: 0,
+      features: pairs.map((p) => p.feature.name),
+      missing: model.schema.features.filter((f) => !byLower.has(f.name.toLowerCase())).map((f) => f.name),
+      ignored: columns.filter((c) => !features.has(c.toLowerCase())),
+    };
+    if (pairs.length === 0) {
+      throw new VigilError('validation_failed', `the reference file has no column named after a feature of model ${model.id}`, {
+        details: [{ field: 'body', message: `columns found: ${columns.slice(0, 20).join(', ') || 'none'}; features: ${model.schema.features.map((f) => f.name).join(', ') || 'none (give the model a schema first)'}` }],
+      });
+    }
+    const [bad] = await this.rows(badValuesSql(pairs, from));
+    const details = pairs.flatMap((p, i) => {
+      const n = num(bad?.[`n${i}`]);
+      return n > 0 ? [{ field: p.column, message: `${n} value${n === 1 ? ' is' : 's are'} not ${p.feature.type === 'numeric' ? 'numbers' : 'booleans'}, e.g. "${String(bad?.[`v${i}`]).slice(0, 60)}" in data row ${num(bad?.[`r${i}`])}` }] : [];
+    });
+    if (details.length) throw new VigilError('validation_failed', `the reference file has values that do not fit the feature types of model ${model.id}; nothing was stored`, { details });
+    load.rows = await this.q().push(async (conn) => {
+      for (const sql of createRefTableSql(model)) await conn.run(sql);
+      await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
+      return (await conn.run(insertFromFileSql(model, pairs, from, version))).rowsChanged;
+    }, { noBatch: true });
+    return load;
+  }
+
+  async loadReferenceWindow(model: Model, version: string, window: WindowFilter): Promise<ReferenceLoad> {
+    const rows = await this.q().push(async (conn) => {
+      for (const sql of createRefTableSql(model)) await conn.run(sql);
+      await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
+      const params: (string | number)[] = [];
+      const sql = insertFromWindowSql(model, version, window, params);
+      return (await conn.run(sql, params)).rowsChanged;
+    }, { noBatch: true });
+    return { rows, features: model.schema.features.map((f) => f.name), missing: [], ignored: [] };
+  }
+
+  async deleteReference(modelId: string, version: string): Promise<void> {
+    const exists = await this.rows(`SELECT 1 FROM duckdb_tables() WHERE table_name = ?`, [`ref_${modelId}`]);
+    if (exists.length === 0) return;
+    await this.q().push((conn) => conn.run(`DELETE FROM ${refTable(modelId)} WHERE version = ?`, [version]), { noBatch: true });
+  }
+
+  private async column(sql: string, params: (string | number)[], numeric: boolean): Promise<FeatureColumn> {
+    if (this.readerCount === 0) throw new Error('event store is not initialised');
+    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+    try {
+      const reader = await conn.runAndReadAll(sql, params);
+      const values = reader.getColumnsJS()[0] ?? [];
+      if (numeric) return { kind: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : Number(v))) };
+      return { kind: 'text', values: values.map((v) => (v === null ? null : String(v))) };
+    } finally {
+      const next = this.readerWaiters.shift();
+      if (next) next(conn);
+      else this.readers.push(conn);
+    }
+  }
+
+  async referenceValues(model: Model, version: string, feature: string): Promise<FeatureColumn> {
+    const f = model.schema.features.find((x) => x.name === feature);
+    if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${feature}`);
+    const exists = await this.rows(`SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?`, [`ref_${model.id}`, `f:${feature}`]);
+    const numeric = f.type === 'numeric';
+    if (exists.length === 0) return numeric ? { kind: 'numeric', values: new Float64Array(0) } : { kind: 'text', values: [] };
+    return this.column(`SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} FROM ${refTable(model.id)} WHERE version = ?`, [version], numeric);
+  }
+
+  async windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }> {
+    const f = model.schema.features.find((x) => x.name === feature);
+    if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${feature}`);
+    const numeric = f.type === 'numeric';
+    const params: (string | number)[] = [];
+    const where = windowWhere(window, params);
+    const [c] = await this.rows(`SELECT count(*) AS n FROM ${predTable(model.id)} WHERE ${where}`, params);
+    const total = num(c?.n);
+    const select = `SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} AS v FROM ${predTable(model.id)} WHERE ${where}`;
+    const sql = limit !== undefined && total > limit ? `SELECT v FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select;
+    return { ...(await this.column(sql, params, numeric)), total };
   }
 
   async overview(from: number, to: number): Promise<OverviewRow[]> {

@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Model } from '@vigil/core';
+import type { HistogramSpec } from '@vigil/storage';
+import { dropNumericCountsSql, histogramFoldSql } from './histograms.ts';
 import { ROLLUP_TABLES } from './migrations.ts';
 import { predTable } from './model-tables.ts';
 import { compactModelSql, foldModelSql } from './rollups.ts';
@@ -32,7 +34,7 @@ export interface FoldResult {
 }
 
 /** Folds the model's batches in (its watermark, hi] and, when `compact` is set, merges its partial rows. */
-export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model, hi: number, compact: boolean): Promise<FoldResult> {
+export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model, specs: ReadonlyMap<string, HistogramSpec>, hi: number, compact: boolean): Promise<FoldResult> {
   const { watermark: lo, compacted } = await stateOf(rows, conn, model.id);
   if (lo >= hi) return { rows: 0, folded: false, compacted: false };
   const [probe] = await rows(
@@ -47,6 +49,7 @@ export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model
   if (n > 0 || newLabels) {
     for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
   }
+  if (n > 0) for (const sql of histogramFoldSql(model, specs, lo, hi)) await conn.run(sql);
   await setState(conn, `watermark:${model.id}`, hi);
   if (compact && (n > 0 || newLabels)) {
     for (const sql of compactModelSql(model.id, compacted, hi)) await conn.run(sql);
@@ -57,10 +60,21 @@ export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model
 }
 
 /** Drops the model's rollup rows and folds all its stored events again. */
-export async function rebuildModel(rows: Rows, conn: DuckDBConnection, model: Model, hi: number): Promise<number> {
+export async function rebuildModel(rows: Rows, conn: DuckDBConnection, model: Model, specs: ReadonlyMap<string, HistogramSpec>, hi: number): Promise<number> {
   for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t} WHERE model = ?`, [model.id]);
   for (const sql of foldModelSql(model, 0, hi, { newLabels: true, oldLabels: false })) await conn.run(sql);
+  for (const sql of histogramFoldSql(model, specs, 0, hi)) await conn.run(sql);
   await setState(conn, `watermark:${model.id}`, hi);
   await setState(conn, `compacted:${model.id}`, hi);
   return num((await rows(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);
+}
+
+/**
+ * Recounts the model's numeric features with new histogram specs over everything folded so far
+ * (up to the model's watermark); later folds count the rest the same way.
+ */
+export async function recountNumeric(rows: Rows, conn: DuckDBConnection, model: Model, specs: ReadonlyMap<string, HistogramSpec>): Promise<void> {
+  const { watermark } = await stateOf(rows, conn, model.id);
+  for (const sql of dropNumericCountsSql(model)) await conn.run(sql);
+  if (watermark > 0) for (const sql of histogramFoldSql(model, specs, 0, watermark, true)) await conn.run(sql);
 }

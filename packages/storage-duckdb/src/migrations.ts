@@ -21,6 +21,16 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE TABLE IF NOT EXISTS ru_feat_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, feature VARCHAR, count BIGINT, nulls BIGINT, num_count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, build BIGINT);
     `,
   },
+  {
+    // drift: hourly histograms of numeric features on reference edges (hist_specs says which),
+    // value counts of categorical ones, and reference rows (one ref_<model> table per model)
+    version: 2,
+    sql: `
+      CREATE TABLE IF NOT EXISTS ru_hist_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, feature VARCHAR, bin INTEGER, count BIGINT, min DOUBLE, max DOUBLE, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_vals_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, feature VARCHAR, value VARCHAR, count BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS hist_specs (model VARCHAR NOT NULL, feature VARCHAR NOT NULL, spec VARCHAR NOT NULL, PRIMARY KEY (model, feature));
+    `,
+  },
 ];
 
-export const ROLLUP_TABLES = ['ru_inf_m', 'ru_inf_h', 'ru_bins_m', 'ru_bins_h', 'ru_feat_h'] as const;
+export const ROLLUP_TABLES = ['ru_inf_m', 'ru_inf_h', 'ru_bins_m', 'ru_bins_h', 'ru_feat_h', 'ru_hist_h', 'ru_vals_h'] as const;

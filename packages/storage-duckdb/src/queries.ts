@@ -42,7 +42,7 @@ function where(q: RollupQuery, params: (string | number)[], timeCol = 'bucket'):
   return parts.join(' AND ');
 }
 
-function grouped(q: RollupQuery, select: string, from: string, params: (string | number)[], extraGroups: string[] = [], timeCol = 'bucket'): Built {
+export function grouped(q: RollupQuery, select: string, from: string, params: (string | number)[], extraGroups: string[] = [], timeCol = 'bucket'): Built {
   const groupParams: (string | number)[] = [];
   const exprs = q.groupBy.map((g, i) => `${groupExpr(g, groupParams)} AS g${i}`);
   const whereParams: (string | number)[] = [];

@@ -112,4 +112,6 @@ const COMPACT: { table: string; keys: string[]; sums: string[]; mins?: string[];
   { table: 'ru_bins_m', keys: ['kind', ...INF_KEYS, 'bin'], sums: ['count'] },
   { table: 'ru_bins_h', keys: ['kind', ...INF_KEYS, 'bin'], sums: ['count'] },
   { table: 'ru_feat_h', keys: [...INF_KEYS, 'feature'], sums: ['count', 'nulls', 'num_count', 'sum'], mins: ['min'], maxs: ['max'] },
+  { table: 'ru_hist_h', keys: [...INF_KEYS, 'feature', 'bin'], sums: ['count'], mins: ['min'], maxs: ['max'] },
+  { table: 'ru_vals_h', keys: [...INF_KEYS, 'feature', 'value'], sums: ['count'] },
 ];

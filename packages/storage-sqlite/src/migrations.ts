@@ -223,6 +223,26 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: 'reference profiles',
+    sql: `
+      -- One drift reference per model version: its per-feature profile (JSON, from the core's
+      -- profile.ts). The rows themselves live in the event store (ref_<model>), linked by id only.
+      CREATE TABLE reference_profiles (
+        model_id    TEXT NOT NULL,
+        version     TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (source IN ('file', 'window')),
+        description TEXT NOT NULL,
+        rows        INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        created_by  TEXT,
+        profile     TEXT NOT NULL CHECK (json_valid(profile)),
+        PRIMARY KEY (model_id, version),
+        FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version) ON DELETE CASCADE
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Opens the file with the settings durability and concurrency need; creates it owner-only. */

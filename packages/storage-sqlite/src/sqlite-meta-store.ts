@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { findFeatureTypeChange, parseTimestamp, VigilError } from '@vigil/core';
 import type {
   AuditHash, Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
-  ModelSchemaSpec, ModelSchemaVersion, ModelVersion, VersionCreate,
+  ModelSchemaSpec, ModelSchemaVersion, ModelVersion, ReferenceInfo, ReferenceProfile, VersionCreate,
 } from '@vigil/core';
 import type { DashboardStore, MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
 import { DashboardTables } from './dashboard-tables.ts';
@@ -219,6 +219,35 @@ export class SqliteMetaStore implements MetaStore {
     ).all({ modelId, env: filter.environment ?? null }) as Deployment[];
   }
 
+  async putReferenceProfile(p: ReferenceProfile): Promise<void> {
+    if (!this.one('SELECT 1 AS x FROM model_versions WHERE model_id = ? AND version = ?', p.model, p.version)) {
+      throw new VigilError('not_found', `model ${p.model} has no version ${p.version}`);
+    }
+    const profile = JSON.stringify({ features: p.features, multivariate: p.multivariate ?? null });
+    this.run(
+      `INSERT INTO reference_profiles (model_id, version, source, description, rows, created_at, created_by, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model_id, version) DO UPDATE SET source = excluded.source, description = excluded.description, rows = excluded.rows,
+         created_at = excluded.created_at, created_by = excluded.created_by, profile = excluded.profile`,
+      p.model, p.version, p.source, p.description, p.rows, p.created_at, p.created_by, profile,
+    );
+  }
+
+  async getReferenceProfile(modelId: string, version: string): Promise<ReferenceProfile | null> {
+    const r = this.one<RefRow & { profile: string }>('SELECT * FROM reference_profiles WHERE model_id = ? AND version = ?', modelId, version);
+    if (!r) return null;
+    const body = JSON.parse(r.profile) as { features: ReferenceProfile['features']; multivariate: unknown };
+    return { ...refInfo(r), features: body.features, multivariate: body.multivariate };
+  }
+
+  async listReferenceProfiles(modelId: string): Promise<ReferenceInfo[]> {
+    return this.db.prepare('SELECT model_id, version, source, description, rows, created_at, created_by FROM reference_profiles WHERE model_id = ? ORDER BY created_at DESC, version DESC')
+      .all(modelId).map((r) => refInfo(r as RefRow));
+  }
+
+  async deleteReferenceProfile(modelId: string, version: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM reference_profiles WHERE model_id = ? AND version = ?').run(modelId, version).changes > 0;
+  }
+
   async getSetting(key: string): Promise<string | null> {
     return this.one<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value ?? null;
   }
@@ -328,3 +357,6 @@ export class SqliteMetaStore implements MetaStore {
     return this.one<Deployment>('SELECT * FROM deployments WHERE id = ? AND model_id = ?', id, modelId) ?? null;
   }
 }
+
+interface RefRow { model_id: string; version: string; source: 'file' | 'window'; description: string; rows: number; created_at: string; created_by: string | null }
+const refInfo = (r: RefRow): ReferenceInfo => ({ model: r.model_id, version: r.version, source: r.source, description: r.description, rows: r.rows, created_at: r.created_at, created_by: r.created_by });

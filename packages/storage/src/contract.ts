@@ -3,3 +3,4 @@ export * from './event-store.contract.ts';
 export * from './meta-store.contract.ts';
 export * from './security-store.contract.ts';
 export * from './dashboard-store.contract.ts';
+export * from './drift-store.contract.ts';

@@ -110,6 +110,49 @@ export interface RollupProgress {
   rows: number;
 }
 
+/**
+ * How the rollups count one numeric feature's live values for the streaming drift path: on a
+ * reference profile's quantile edges (bins (-inf, e0), [e0, e1), …, [e_last, inf)), or by value.
+ * Categorical and boolean features are always counted by value.
+ */
+export type HistogramSpec = { kind: 'edges'; edges: number[] } | { kind: 'values' };
+
+/** A window of predictions: time range [from, to), versions (null: all), segment values. */
+export interface WindowFilter {
+  from: number;
+  to: number;
+  versions: string[] | null;
+  segments: Record<string, string>;
+}
+
+/** One feature's raw values: numeric ones as doubles (NaN missing), the others as text (null missing). */
+export type FeatureColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'text'; values: (string | null)[] };
+
+export interface ReferenceLoad {
+  rows: number;
+  /** Schema features found in the source (by name, ignoring case). */
+  features: string[];
+  /** Schema features the source lacks: stored as missing. */
+  missing: string[];
+  /** Source columns that are not features of the model: ignored. */
+  ignored: string[];
+}
+
+/** Numeric histogram rows: live values of one feature in one bin (finite values only). */
+export interface HistogramRow extends GroupedRow {
+  feature: string;
+  bin: number;
+  count: number;
+  min: number;
+  max: number;
+}
+/** Value-count rows: categorical, boolean, and numeric features counted by value (text as stored). */
+export interface ValueCountRow extends GroupedRow {
+  feature: string;
+  value: string;
+  count: number;
+}
+
 export interface ListQuery {
   model?: string;
   from?: number;
@@ -156,6 +199,30 @@ export interface EventStore {
   queryLogs(q: RollupQuery): Promise<CountRow[]>;
   querySamples(q: SampleQuery): Promise<ValueRow[]>;
   overview(from: number, to: number): Promise<OverviewRow[]>;
+
+  /** Numeric-feature histograms (after setHistogramSpecs) and value counts, hourly; groupBy as in RollupQuery. */
+  queryHistograms(q: RollupQuery): Promise<HistogramRow[]>;
+  queryValueCounts(q: RollupQuery): Promise<ValueCountRow[]>;
+  /**
+   * Sets how the model's numeric features are counted (features not named are no longer
+   * counted) and recounts every stored prediction that way; later folds follow it.
+   */
+  setHistogramSpecs(model: Model, specs: Record<string, HistogramSpec>): Promise<void>;
+  getHistogramSpecs(modelId: string): Promise<Record<string, HistogramSpec>>;
+
+  /**
+   * Stores reference rows for (model, version) from a CSV or Parquet file, replacing earlier
+   * ones: columns are matched to the model's features by name; a value that does not convert
+   * to its feature's type is a VigilError validation_failed naming the column, and nothing is kept.
+   */
+  loadReferenceFile(model: Model, version: string, file: string, format: 'csv' | 'parquet'): Promise<ReferenceLoad>;
+  /** Stores the predictions of a window as reference rows for (model, version), replacing earlier ones. */
+  loadReferenceWindow(model: Model, version: string, window: WindowFilter): Promise<ReferenceLoad>;
+  deleteReference(modelId: string, version: string): Promise<void>;
+  /** A stored reference's values of one feature (rows in storage order). */
+  referenceValues(model: Model, version: string, feature: string): Promise<FeatureColumn>;
+  /** One feature's values over a window of predictions, at most `limit` rows (a uniform sample beyond). */
+  windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }>;
 
   listPredictions(q: ListQuery): Promise<NormalizedPrediction[]>;
   listLabels(q: ListQuery): Promise<NormalizedLabel[]>;

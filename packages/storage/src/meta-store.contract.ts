@@ -263,6 +263,31 @@ export function runMetaStoreContract(name: string, makeStore: () => Promise<Meta
       });
     });
 
+    describe('reference profiles', () => {
+      const profile = (v: string, at: string, rows = 3) => ({
+        model: 'm', version: v, source: 'file' as const, description: 'train.csv', rows, created_at: at, created_by: 'ada',
+        features: { age: { kind: 'categorical' as const, rows, used: rows, missing: 0, infinite: 0, values: { a: rows }, distinct: 1 } },
+        multivariate: null,
+      });
+      it('stores one per version, replaces it, lists newest first and deletes', async (s) => {
+        await s.createModel(model('m'), T(1));
+        await s.createVersion('m', version('1'), T(1));
+        await s.createVersion('m', version('2'), T(1));
+        await s.putReferenceProfile(profile('1', T(2)));
+        await s.putReferenceProfile(profile('2', T(3)));
+        await s.putReferenceProfile(profile('1', T(4), 7));
+        assert.deepEqual(await s.getReferenceProfile('m', '1'), profile('1', T(4), 7));
+        assert.deepEqual((await s.listReferenceProfiles('m')).map((r) => [r.version, r.rows]), [['1', 7], ['2', 3]]);
+        assert.equal(await s.deleteReferenceProfile('m', '1'), true);
+        assert.equal(await s.deleteReferenceProfile('m', '1'), false);
+        assert.equal(await s.getReferenceProfile('m', '1'), null);
+      });
+      it('needs the version to exist', async (s) => {
+        await s.createModel(model('m'), T(1));
+        await rejectsWith(s.putReferenceProfile(profile('9', T(2))), 'not_found');
+      });
+    });
+
     describe('settings and lifecycle', () => {
       it('gets, sets and overwrites settings', async (s) => {
         assert.equal(await s.getSetting('admin_token_hash'), null);

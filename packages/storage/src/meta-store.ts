@@ -7,6 +7,8 @@ import type {
   ModelPatch,
   ModelSchemaVersion,
   ModelVersion,
+  ReferenceInfo,
+  ReferenceProfile,
   VersionCreate,
 } from '@vigil/core';
 import type { DashboardStore } from './dashboard-store.ts';
@@ -51,6 +53,14 @@ export interface MetaStore extends SecurityStore, DashboardStore {
   updateDeployment(modelId: string, deploymentId: string, patch: DeploymentPatch): Promise<Deployment>;
   /** Newest (by started_at) first. */
   listDeployments(modelId: string, filter?: { environment?: string }): Promise<Deployment[]>;
+
+  /** Stores (or replaces) the reference profile of a model version. Throws not_found without the version. */
+  putReferenceProfile(profile: ReferenceProfile): Promise<void>;
+  getReferenceProfile(modelId: string, version: string): Promise<ReferenceProfile | null>;
+  /** Newest first. */
+  listReferenceProfiles(modelId: string): Promise<ReferenceInfo[]>;
+  /** True when there was one. */
+  deleteReferenceProfile(modelId: string, version: string): Promise<boolean>;
 
   /** Small key → value settings (e.g. the hash of the bootstrap admin token). */
   getSetting(key: string): Promise<string | null>;

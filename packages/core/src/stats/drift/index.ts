@@ -8,3 +8,6 @@ export * from './z-test.ts';
 export * from './binning.ts';
 export * from './distances.ts';
 export * from './defaults.ts';
+export * from './profile.ts';
+export * from './streaming.ts';
+export * from './score.ts';

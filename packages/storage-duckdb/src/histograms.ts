@@ -1,0 +1,75 @@
+import type { Model } from '@vigil/core';
+import type { HistogramSpec, RollupQuery } from '@vigil/storage';
+import { featCol, predTable, segCol, segKeySql } from './model-tables.ts';
+import { grouped, type Built } from './queries.ts';
+import { lit } from './sql.ts';
+
+const HOUR = 3_600_000;
+
+/**
+ * SQL for the bin of `x` among sorted interior edges: the number of edges <= x, as a balanced
+ * CASE tree (log2 of the edge count comparisons a value; DuckDB has no binary search).
+ */
+export function binCaseSql(x: string, edges: readonly number[]): string {
+  const lit = (e: number) => (Number.isInteger(e) ? `${e}.0` : String(e));
+  const tree = (lo: number, hi: number): string => {
+    // values here are >= edges[lo - 1] and < edges[hi]: bins lo … hi
+    if (lo === hi) return String(lo);
+    const mid = (lo + hi + 1) >>> 1; // edge index mid - 1 splits bins [lo, mid - 1] and [mid, hi]
+    return `CASE WHEN ${x} < ${lit(edges[mid - 1] as number)} THEN ${tree(lo, mid - 1)} ELSE ${tree(mid, hi)} END`;
+  };
+  return tree(0, edges.length);
+}
+
+/**
+ * Statements that count one model's predictions in batches (lo, hi] into the hourly histogram
+ * and value-count rollups. `onlyNumeric`: recount the numeric features alone (after their specs
+ * changed); categorical and boolean counts do not depend on any spec.
+ */
+export function histogramFoldSql(model: Model, specs: ReadonlyMap<string, HistogramSpec>, lo: number, hi: number, onlyNumeric = false): string[] {
+  const t = predTable(model.id);
+  const m = lit(model.id);
+  const segCols = [...model.schema.segments].sort().map(segCol);
+  const segSel = segCols.length ? `${segCols.join(', ')}, ` : '';
+  const seg = segKeySql(model);
+  const range = `batch > ${lo} AND batch <= ${hi}`;
+  const bucket = `(ts // ${HOUR}) * ${HOUR}`;
+  const hist: string[] = [], vals: string[] = [];
+  for (const f of model.schema.features) {
+    const c = featCol(f.name);
+    if (f.type === 'numeric') {
+      const spec = specs.get(f.name);
+      if (!spec) continue;
+      if (spec.kind === 'edges') {
+        hist.push(`SELECT version, ${segSel}${bucket} AS bucket, ${lit(f.name)} AS feature, ${binCaseSql(c, spec.edges)} AS bin, count(*) AS count, min(${c}) AS min, max(${c}) AS max
+          FROM ${t} WHERE ${range} AND isfinite(${c}) GROUP BY ALL`);
+      } else {
+        vals.push(`SELECT version, ${segSel}${bucket} AS bucket, ${lit(f.name)} AS feature, CAST(${c} AS VARCHAR) AS value, count(*) AS count
+          FROM ${t} WHERE ${range} AND isfinite(${c}) GROUP BY ALL`);
+      }
+    } else if (!onlyNumeric && (f.type === 'categorical' || f.type === 'boolean')) {
+      vals.push(`SELECT version, ${segSel}${bucket} AS bucket, ${lit(f.name)} AS feature, CAST(${c} AS VARCHAR) AS value, count(*) AS count
+        FROM ${t} WHERE ${range} AND ${c} IS NOT NULL GROUP BY ALL`);
+    }
+  }
+  const out: string[] = [];
+  if (hist.length) out.push(`INSERT INTO ru_hist_h SELECT ${m}, version, ${seg}, bucket, feature, bin, count, min, max, ${hi} FROM (${hist.join(' UNION ALL ')})`);
+  if (vals.length) out.push(`INSERT INTO ru_vals_h SELECT ${m}, version, ${seg}, bucket, feature, value, count, ${hi} FROM (${vals.join(' UNION ALL ')})`);
+  return out;
+}
+
+/** Deletes the counts of the model's numeric features (before a recount with new specs). */
+export function dropNumericCountsSql(model: Model): string[] {
+  const numeric = model.schema.features.filter((f) => f.type === 'numeric').map((f) => lit(f.name));
+  const out = [`DELETE FROM ru_hist_h WHERE model = ${lit(model.id)}`];
+  if (numeric.length) out.push(`DELETE FROM ru_vals_h WHERE model = ${lit(model.id)} AND feature IN (${numeric.join(', ')})`);
+  return out;
+}
+
+export function histogramsSql(q: RollupQuery): Built {
+  return grouped({ ...q, groupBy: q.groupBy.filter((g) => g !== 'feature') }, 'CAST(sum(count) AS DOUBLE) AS count, min(min) AS min, max(max) AS max', 'ru_hist_h', [], ['feature AS feature_name', 'bin']);
+}
+
+export function valueCountsSql(q: RollupQuery): Built {
+  return grouped({ ...q, groupBy: q.groupBy.filter((g) => g !== 'feature') }, 'CAST(sum(count) AS DOUBLE) AS count', 'ru_vals_h', [], ['feature AS feature_name', 'value']);
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { VigilError } from '@vigil/core';
+import { contractModel, pred, type EventStoreHarness } from './event-store.contract.ts';
+import type { RollupQuery } from './event-store.ts';
+
+const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const HOUR = 3_600_000;
+const MODEL = contractModel();
+
+const hourly = (over: Partial<RollupQuery> = {}): RollupQuery => ({
+  from: T0 - HOUR, to: T0 + 3 * HOUR, stepMs: HOUR, models: ['fraud'], versions: null, segments: {}, groupBy: [], filters: {}, ...over,
+});
+
+/** Reference rows, histograms and value counts: what the drift monitor needs from an EventStore. */
+export function runDriftStoreContract(name: string, make: () => Promise<EventStoreHarness>): void {
+  async function withStore(fn: (h: EventStoreHarness, dir: string) => Promise<void>): Promise<void> {
+    const h = await make();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ref-'));
+    try {
+      await h.store.applyModel(MODEL);
+      await fn(h, dir);
+    } finally {
+      await h.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  describe(`EventStore drift contract: ${name}`, () => {
+    test('a reference file loads by feature name (any case), replaces the version\'s earlier rows and reads back per feature', () =>
+      withStore(async ({ store }, dir) => {
+        const file = path.join(dir, 'ref.csv');
+        fs.writeFileSync(file, 'AMOUNT,country,extra\n1.5,DE,x\n,FR,y\n3,DE,z\n');
+        const load = await store.loadReferenceFile(MODEL, 'v1', file, 'csv');
+        assert.deepEqual(load, { rows: 3, features: ['amount', 'country'], missing: ['is_new'], ignored: ['extra'] });
+        const amount = await store.referenceValues(MODEL, 'v1', 'amount');
+        assert.equal(amount.kind, 'numeric');
+        assert.deepEqual([...(amount.values as Float64Array)].map((x) => (Number.isNaN(x) ? 'NaN' : x)), [1.5, 'NaN', 3]);
+        assert.deepEqual((await store.referenceValues(MODEL, 'v1', 'country')).values, ['DE', 'FR', 'DE']);
+        fs.writeFileSync(file, 'amount,country\n7,IT\n');
+        assert.equal((await store.loadReferenceFile(MODEL, 'v1', file, 'csv')).rows, 1);
+        assert.deepEqual([...(await store.referenceValues(MODEL, 'v1', 'amount')).values], [7]);
+        await store.deleteReference('fraud', 'v1');
+        assert.equal((await store.referenceValues(MODEL, 'v1', 'amount')).values.length, 0);
+      }));
+
+    test('a value that does not fit its feature refuses the whole file, naming the column and the row', () =>
+      withStore(async ({ store }, dir) => {
+        const ok = path.join(dir, 'ok.csv');
+        fs.writeFileSync(ok, 'amount\n1\n2\n');
+        await store.loadReferenceFile(MODEL, 'v1', ok, 'csv');
+        const bad = path.join(dir, 'bad.csv');
+        fs.writeFileSync(bad, 'amount,country\n1,DE\nabc,FR\n2,DE\n');
+        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', bad, 'csv'), (e: unknown) => {
+          assert.ok(e instanceof VigilError);
+          assert.equal(e.code, 'validation_failed');
+          assert.equal(e.details[0]?.field, 'amount');
+          assert.match(e.details[0]?.message ?? '', /1 value is not numbers?, e\.g\. "abc" in data row 2/);
+          return true;
+        });
+        // the earlier reference is untouched
+        assert.deepEqual([...(await store.referenceValues(MODEL, 'v1', 'amount')).values], [1, 2]);
+        const none = path.join(dir, 'none.csv');
+        fs.writeFileSync(none, 'a,b\n1,2\n');
+        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', none, 'csv'), /no column named after a feature/);
+        const garbage = path.join(dir, 'x.parquet');
+        fs.writeFileSync(garbage, 'not parquet');
+        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', garbage, 'parquet'), (e: unknown) => e instanceof VigilError && e.code === 'validation_failed');
+      }));
+
+    test('a window of predictions becomes a reference; window values can be sampled', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ model: MODEL, records: Array.from({ length: 200 }, (_, i) => pred(i)) });
+        const w = { from: T0, to: T0 + 100_000, versions: ['v1'], segments: { region: 'eu' } };
+        const load = await store.loadReferenceWindow(MODEL, 'v0', w);
+        assert.equal(load.rows, 50); // ids 1, 3, …, 99
+        const values = await store.windowValues(MODEL, 'amount', w);
+        assert.equal(values.total, 50);
+        assert.equal(values.values.length, 50);
+        const sample = await store.windowValues(MODEL, 'country', { ...w, segments: {} }, 10);
+        assert.deepEqual([sample.total, sample.values.length], [100, 10]);
+        const sorted = (v: ArrayLike<unknown>) => Array.from(v as ArrayLike<number>).sort((a, b) => a - b);
+        assert.deepEqual(sorted((await store.referenceValues(MODEL, 'v0', 'amount')).values), sorted(values.values));
+      }));
+
+    test('value counts are kept per hour for categorical features; numeric histograms follow the specs, recounted when they change', () =>
+      withStore(async ({ store }) => {
+        await store.appendPredictions({ model: MODEL, records: Array.from({ length: 100 }, (_, i) => pred(i)) });
+        await store.rollupStep();
+        const counts = await store.queryValueCounts(hourly());
+        const country = counts.filter((r) => r.feature === 'country');
+        assert.deepEqual(Object.fromEntries(country.map((r) => [r.value, r.count])), { DE: 50, FR: 50 });
+        assert.deepEqual(Object.fromEntries(counts.filter((r) => r.feature === 'is_new').map((r) => [r.value, r.count])), { true: 34, false: 66 });
+        assert.deepEqual(await store.queryHistograms(hourly()), []);
+        // amount: i, null when i % 10 == 0 → 90 values 1..99
+        await store.setHistogramSpecs(MODEL, { amount: { kind: 'edges', edges: [10, 50] } });
+        assert.deepEqual(await store.getHistogramSpecs('fraud'), { amount: { kind: 'edges', edges: [10, 50] } });
+        const bins = (await store.queryHistograms(hourly())).sort((a, b) => a.bin - b.bin);
+        assert.deepEqual(bins.map((b) => [b.bin, b.count, b.min, b.max]), [[0, 9, 1, 9], [1, 36, 11, 49], [2, 45, 51, 99]]);
+        // later folds use the specs too
+        await store.appendPredictions({ model: MODEL, records: [pred(1000, { features: { amount: 10, country: 'IT', is_new: true }, ts: T0 + 5000 })] });
+        await store.rollupStep();
+        const after = (await store.queryHistograms(hourly())).find((b) => b.bin === 1);
+        assert.deepEqual([after?.count, after?.min], [37, 10]);
+        // by value, grouped by segment
+        await store.setHistogramSpecs(MODEL, { amount: { kind: 'values' } });
+        assert.deepEqual(await store.queryHistograms(hourly()), []);
+        const bySeg = await store.queryValueCounts(hourly({ groupBy: ['segment.region'], filters: { feature: 'amount' } }));
+        assert.equal(bySeg.filter((r) => r.group['segment.region'] === 'eu').reduce((a, r) => a + r.count, 0), 50); // odd ids 1..99, never null
+        assert.equal(bySeg.every((r) => r.feature === 'amount'), true);
+      }));
+  });
+}
