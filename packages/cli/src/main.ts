@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerDriftCommand } from './drift-command.ts';
+import { registerReferenceCommands } from './reference-command.ts';
 import { closeOnSignals, ConfigError, loadConfig, openEmbeddedStores, startServer, VERSION } from '@vigil/server';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -25,7 +26,9 @@ function fail(msg: string): never {
 const program = new Command()
   .name('vigil')
   .description('Vigil: monitoring for machine-learning systems. Settings come from VIGIL_* environment variables (see docs/configuration.md).')
-  .version(VERSION);
+  .version(VERSION)
+  // options after a command are that command's own: `vigil reference upload --version 3` names a model version
+  .enablePositionalOptions();
 
 program
   .command('serve')
@@ -93,6 +96,7 @@ rollups
 
 registerAdminCommands(program, configOrExit, print);
 registerDriftCommand(program, print);
+registerReferenceCommands(program, print);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`vigil: ${(e as Error).message}\n`);

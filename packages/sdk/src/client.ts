@@ -22,6 +22,7 @@ import type {
   RecordKind,
   TrainingRunRecord,
   VersionSpec,
+  ReferenceUpload,
 } from './types.ts';
 
 /** Options of {@link VigilClient}; only `url` and `token` are required. */
@@ -278,6 +279,34 @@ export class VigilClient implements ExitFlushable {
 
   async listDeployments(modelId: string): Promise<Deployment[]> {
     return unwrapList<Deployment>(await this.call('GET', `/api/v1/models/${seg(modelId)}/deployments`));
+  }
+
+  /**
+   * Sets the drift reference of a model version from a training or validation file (CSV with a
+   * header row, or Parquet). Replaces the version's earlier reference. Not retried: a stream
+   * cannot be sent twice.
+   * @example await client.uploadReference('churn', '3', fs.readFileSync('train.csv'), { format: 'csv', name: 'train.csv' });
+   */
+  async uploadReference(modelId: string, version: string, body: string | Uint8Array | ReadableStream<Uint8Array>, opts: { format: 'csv' | 'parquet'; name?: string }): Promise<ReferenceUpload> {
+    const q = new URLSearchParams({ format: opts.format, ...(opts.name ? { name: opts.name } : {}) });
+    const path = `/api/v1/models/${seg(modelId)}/versions/${seg(version)}/reference?${q}`;
+    const a = await this.transport.request('POST', path, undefined, true, { body, contentType: opts.format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet' });
+    if (a.status >= 200 && a.status < 300) return a.body as ReferenceUpload;
+    throw apiErrorFrom(a, `POST ${path}`);
+  }
+
+  /**
+   * Sets the drift reference of a model version from a window of stored predictions.
+   * @example await client.referenceFromWindow('churn', '3', { from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' });
+   */
+  referenceFromWindow(modelId: string, version: string, w: { from: string | number; to: string | number; version?: string; segments?: Record<string, string> }): Promise<ReferenceUpload> {
+    return this.call('POST', `/api/v1/models/${seg(modelId)}/versions/${seg(version)}/reference/window`, w);
+  }
+
+  /** The drift references of a model, newest first. */
+  async listReferences(modelId: string): Promise<Omit<ReferenceUpload, 'features' | 'missing_features' | 'ignored_columns'>[]> {
+    const body = await this.call<{ references: Omit<ReferenceUpload, 'features' | 'missing_features' | 'ignored_columns'>[] }>('GET', `/api/v1/models/${seg(modelId)}/references`);
+    return body.references;
   }
 
   /** Unauthenticated liveness check; throws `VigilApiError` when the server is not healthy. */

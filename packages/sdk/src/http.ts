@@ -82,11 +82,18 @@ export class HttpTransport {
     this.base = opts.url.replace(/\/+$/, '');
   }
 
-  async request(method: string, path: string, json?: string, auth = true): Promise<HttpAnswer> {
+  /**
+   * One request. `raw` sends a body that is not JSON (a file), as it is: a stream goes out as it
+   * is read, without a timeout, since a large upload may take long.
+   */
+  async request(method: string, path: string, json?: string, auth = true, raw?: { body: string | Uint8Array | ReadableStream<Uint8Array>; contentType: string }): Promise<HttpAnswer> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (auth) headers.authorization = `Bearer ${this.opts.token}`;
-    let body: Buffer | string | undefined;
-    if (json !== undefined) {
+    let body: Buffer | string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+    if (raw) {
+      headers['content-type'] = raw.contentType;
+      body = raw.body;
+    } else if (json !== undefined) {
       headers['content-type'] = 'application/json';
       body = json;
       if (this.opts.gzip && json.length >= GZIP_MIN_BYTES) {
@@ -95,7 +102,8 @@ export class HttpTransport {
       }
     }
     try {
-      const res = await fetch(this.base + path, { method, headers, body, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      const streaming = typeof body === 'object' && body !== null && 'getReader' in body;
+      const res = await fetch(this.base + path, { method, headers, body, ...(streaming ? { duplex: 'half' } : { signal: AbortSignal.timeout(this.opts.timeoutMs) }) } as RequestInit);
       const text = await res.text();
       let parsed: unknown = null;
       if (text.length > 0) {

@@ -279,3 +279,19 @@ export interface Deployment {
   outcome: DeploymentOutcome;
   notes: string | null;
 }
+
+/** A drift reference as stored: where it came from and what each feature holds. */
+export interface ReferenceUpload {
+  model: string;
+  version: string;
+  source: 'file' | 'window';
+  description: string;
+  rows: number;
+  created_at: string;
+  created_by: string | null;
+  features: { feature: string; kind: 'numeric' | 'categorical'; used: number; missing: number; infinite: number }[];
+  /** Features of the model the file lacks (stored as missing). */
+  missing_features: string[];
+  /** Columns of the file that are not features (ignored). */
+  ignored_columns: string[];
+}

@@ -4,6 +4,8 @@ import { diffDeployments, planDeployments } from './deployments.ts';
 import { HOUR } from './model-types.ts';
 import { DEMO_DEFAULTS, MAX_BACKFILL_HOURS, MAX_RATE, type DemoOptions } from './options.ts';
 import { generateWindow, LabelQueue, registrations, type DemoBatch } from './scenario.ts';
+import { DEMO_MODELS } from './models.ts';
+import { referenceCsv } from './references.ts';
 import { describeIncidents, incidentsAt, MINUTE } from './schedule.ts';
 
 export interface RunDemoOptions extends DemoOptions {
@@ -46,6 +48,23 @@ async function registerModels(client: VigilClient, log: (m: string) => void): Pr
   for (const { spec, versions } of registrations()) {
     await tolerateExisting(`model ${spec.id}`, () => client.createModel(spec), log);
     for (const v of versions) await tolerateExisting(`version ${spec.id}@${v.version}`, () => client.createVersion(spec.id, v), log);
+  }
+}
+
+/** Rows of each demo reference: enough for the 0.5% quantile bins, quick to profile. */
+const REFERENCE_ROWS = 20_000;
+
+/** Uploads a training-data reference for every demo model version that has none yet. */
+async function uploadReferences(client: VigilClient, seed: number, base: number, log: (m: string) => void): Promise<void> {
+  for (const m of DEMO_MODELS) {
+    const have = new Set((await client.listReferences(m.spec.id)).map((r) => r.version));
+    // the stable version's reference goes last: the newest reference sets the live histograms
+    const ordered = [...m.versions.filter((v) => v.version !== m.stableVersion), ...m.versions.filter((v) => v.version === m.stableVersion)];
+    for (const v of ordered) {
+      if (have.has(v.version)) continue;
+      const r = await client.uploadReference(m.spec.id, v.version, referenceCsv(m, v.version, seed, REFERENCE_ROWS, base), { format: 'csv', name: `${m.spec.id}-${v.version}-train.csv` });
+      log(`demo: set the drift reference of ${m.spec.id}@${v.version} (${r.rows} rows)`);
+    }
   }
 }
 
@@ -135,6 +154,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<void> {
     const start = Math.floor(clock() / 1000) * 1000;
     const since = start - Math.round(backfillHours * HOUR);
     await syncDeployments(registry, since, start, log);
+    await uploadReferences(registry, seed, since, log);
 
     for (let t = since; t < start && !signal?.aborted; t += BACKFILL_CHUNK_MS) {
       const to = Math.min(t + BACKFILL_CHUNK_MS, start);
