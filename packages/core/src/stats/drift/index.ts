@@ -11,3 +11,7 @@ export * from './defaults.ts';
 export * from './profile.ts';
 export * from './streaming.ts';
 export * from './score.ts';
+export * from './random.ts';
+export * from './calibrate.ts';
+export * from './multivariate.ts';
+export * from './attribution.ts';
