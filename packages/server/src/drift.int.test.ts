@@ -118,6 +118,36 @@ describe('drift of a model against its reference (/api/v1/models/:id/drift)', ()
     assert.equal(auto.body.path, 'streaming');
     assert.deepEqual(auto.body.dataset, { drifted_features: auto.body.features.filter((g: { drifted: boolean }) => g.drifted).length, features_with_data: 3, share: auto.body.dataset.share, drift: auto.body.dataset.drift, threshold: 0.5 });
     assert.equal(auto.body.attribution[0].feature, 'x');
+    // multivariate: the reconstruction model fitted on the reference, the window's error against its band
+    const mv = auto.body.multivariate;
+    assert.equal(typeof mv.error, 'number');
+    assert.equal(typeof mv.upper, 'number');
+    assert.equal(mv.rows, 3000);
+    assert.equal(mv.sampled, false);
+    assert.equal(mv.series.length, 2);
+    assert.equal(typeof mv.series[0].error, 'number');
+    assert.equal(mv.series[1].error, null);
+    assert.equal((await drift('d', '&path=streaming')).body.multivariate, null);
+  });
+
+  test('calibrated thresholds: set per model, shown with the false-alarm rate they give and the default would', async () => {
+    assert.equal((await s.call('PUT', '/api/v1/models/d/drift/config', { calibration: { resamples: 40, falseAlarmRate: 0.05 } })).status, 200);
+    try {
+      const res = await drift('d');
+      for (const f of res.body.features) {
+        assert.ok(f.calibrated, f.feature);
+        assert.equal(f.threshold, f.calibrated.threshold);
+        assert.equal(f.calibrated.false_alarm_rate, 0.05);
+        assert.ok(f.calibrated.default_false_alarm_rate >= 0 && f.calibrated.default_false_alarm_rate <= 1);
+      }
+      const x = res.body.features.find((g: { feature: string }) => g.feature === 'x');
+      assert.equal(x.drifted, true); // a one-sigma shift on half the traffic is far beyond sampling noise
+      // the same answer again: calibrations are kept for the reference, method and window size
+      assert.deepEqual((await drift('d')).body.features.map((f: { calibrated: unknown }) => f.calibrated), res.body.features.map((f: { calibrated: unknown }) => f.calibrated));
+    } finally {
+      assert.equal((await s.call('PUT', '/api/v1/models/d/drift/config', {})).status, 200);
+    }
+    assert.equal((await s.call('PUT', '/api/v1/models/d/drift/config', { calibration: { falseAlarmRate: 0.9 } })).status, 400);
   });
 
   test('a segment filter narrows the window; drift by segment ranks the drifting value first', async () => {

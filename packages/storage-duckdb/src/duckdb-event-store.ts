@@ -299,7 +299,7 @@ export class DuckDbEventStore implements EventStore {
   queryHistograms(q: RollupQuery): Promise<HistogramRow[]> {
     const keys = q.groupBy.filter((g) => g !== 'feature');
     return this.grouped(histogramsSql(q), (r, group, bucket) => ({
-      group, bucket, feature: String(r.feature_name), bin: num(r.bin), count: num(r.count), min: num(r.min), max: num(r.max),
+      group, bucket, feature: String(r.feature_name), bin: num(r.bin), count: num(r.count), min: numOrNull(r.min), max: numOrNull(r.max),
     }), keys);
   }
   queryValueCounts(q: RollupQuery): Promise<ValueCountRow[]> {
@@ -403,6 +403,37 @@ export class DuckDbEventStore implements EventStore {
     const numeric = f.type === 'numeric';
     if (exists.length === 0) return numeric ? { kind: 'numeric', values: new Float64Array(0) } : { kind: 'text', values: [] };
     return this.column(`SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} FROM ${refTable(model.id)} WHERE version = ?`, [version], numeric);
+  }
+
+  async windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }> {
+    const specs = features.map((name) => {
+      const f = model.schema.features.find((x) => x.name === name);
+      if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${name}`);
+      return f;
+    });
+    const params: (string | number)[] = [];
+    const where = windowWhere(window, params);
+    const [c] = await this.rows(`SELECT count(*) AS n FROM ${predTable(model.id)} WHERE ${where}`, params);
+    const total = num(c?.n);
+    const cols = specs.map((f, i) => `${f.type === 'numeric' ? featCol(f.name) : `CAST(${featCol(f.name)} AS VARCHAR)`} AS c${i}`);
+    const select = `SELECT ts${cols.map((x) => `, ${x}`).join('')} FROM ${predTable(model.id)} WHERE ${where}`;
+    const sql = `SELECT * FROM (${total > limit ? `SELECT * FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select}) ORDER BY ts`;
+    if (this.readerCount === 0) throw new Error('event store is not initialised');
+    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+    try {
+      const data = (await conn.runAndReadAll(sql, params)).getColumnsJS();
+      return {
+        total,
+        ts: Float64Array.from(data[0] ?? [], (v) => Number(v)),
+        columns: specs.map((f, i): FeatureColumn => (f.type === 'numeric'
+          ? { kind: 'numeric', values: Float64Array.from(data[i + 1] ?? [], (v) => (v === null ? NaN : Number(v))) }
+          : { kind: 'text', values: (data[i + 1] ?? []).map((v) => (v === null ? null : String(v))) })),
+      };
+    } finally {
+      const next = this.readerWaiters.shift();
+      if (next) next(conn);
+      else this.readers.push(conn);
+    }
   }
 
   async windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }> {

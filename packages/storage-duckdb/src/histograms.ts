@@ -7,21 +7,6 @@ import { lit } from './sql.ts';
 const HOUR = 3_600_000;
 
 /**
- * SQL for the bin of `x` among sorted interior edges: the number of edges <= x, as a balanced
- * CASE tree (log2 of the edge count comparisons a value; DuckDB has no binary search).
- */
-export function binCaseSql(x: string, edges: readonly number[]): string {
-  const lit = (e: number) => (Number.isInteger(e) ? `${e}.0` : String(e));
-  const tree = (lo: number, hi: number): string => {
-    // values here are >= edges[lo - 1] and < edges[hi]: bins lo … hi
-    if (lo === hi) return String(lo);
-    const mid = (lo + hi + 1) >>> 1; // edge index mid - 1 splits bins [lo, mid - 1] and [mid, hi]
-    return `CASE WHEN ${x} < ${lit(edges[mid - 1] as number)} THEN ${tree(lo, mid - 1)} ELSE ${tree(mid, hi)} END`;
-  };
-  return tree(0, edges.length);
-}
-
-/**
  * Statements that count one model's predictions in batches (lo, hi] into the hourly histogram
  * and value-count rollups. `onlyNumeric`: recount the numeric features alone (after their specs
  * changed); categorical and boolean counts do not depend on any spec.
@@ -41,8 +26,18 @@ export function histogramFoldSql(model: Model, specs: ReadonlyMap<string, Histog
       const spec = specs.get(f.name);
       if (!spec) continue;
       if (spec.kind === 'edges') {
-        hist.push(`SELECT version, ${segSel}${bucket} AS bucket, ${lit(f.name)} AS feature, ${binCaseSql(c, spec.edges)} AS bin, count(*) AS count, min(${c}) AS min, max(${c}) AS max
-          FROM ${t} WHERE ${range} AND isfinite(${c}) GROUP BY ALL`);
+        // DuckDB's histogram() puts a value in the smallest boundary >= it; on -x with the edges
+        // negated that is the largest edge <= x, our bin [e_j, e_j+1) (no edge: bin 0). It binary-
+        // searches in C++, several times faster than a CASE tree. Only the outer bins get their
+        // smallest / largest value (the group's); inner bins are known to lie within their edges.
+        const neg = [...spec.edges].reverse().map((e) => `${-e}::DOUBLE`).join(', ');
+        const pos = spec.edges.map((e) => `${e}::DOUBLE`).join(', ');
+        const last = spec.edges.length;
+        hist.push(`SELECT version, ${segSel}bucket, ${lit(f.name)} AS feature, bin, n AS count, CASE WHEN bin = 0 THEN lo END AS min, CASE WHEN bin = ${last} THEN hi END AS max FROM (
+            SELECT *, coalesce(list_indexof([${pos}], -k), 0) AS bin FROM (
+              SELECT version, ${segSel}bucket, lo, hi, unnest(map_keys(h)) AS k, unnest(map_values(h)) AS n FROM (
+                SELECT version, ${segSel}${bucket} AS bucket, histogram(-${c}, [${neg}]) AS h, min(${c}) AS lo, max(${c}) AS hi
+                FROM ${t} WHERE ${range} AND isfinite(${c}) GROUP BY ALL)))`);
       } else {
         vals.push(`SELECT version, ${segSel}${bucket} AS bucket, ${lit(f.name)} AS feature, CAST(${c} AS VARCHAR) AS value, count(*) AS count
           FROM ${t} WHERE ${range} AND isfinite(${c}) GROUP BY ALL`);

@@ -138,13 +138,17 @@ export interface ReferenceLoad {
   ignored: string[];
 }
 
-/** Numeric histogram rows: live values of one feature in one bin (finite values only). */
+/**
+ * Numeric histogram rows: live values of one feature in one bin (finite values only). The
+ * smallest value is known for the first bin and the largest for the last (null elsewhere: the
+ * values lie within the bin's edges).
+ */
 export interface HistogramRow extends GroupedRow {
   feature: string;
   bin: number;
   count: number;
-  min: number;
-  max: number;
+  min: number | null;
+  max: number | null;
 }
 /** Value-count rows: categorical, boolean, and numeric features counted by value (text as stored). */
 export interface ValueCountRow extends GroupedRow {
@@ -221,6 +225,11 @@ export interface EventStore {
   deleteReference(modelId: string, version: string): Promise<void>;
   /** A stored reference's values of one feature (rows in storage order). */
   referenceValues(model: Model, version: string, feature: string): Promise<FeatureColumn>;
+  /**
+   * Several features' values over a window, row-aligned, with each row's time; at most `limit`
+   * rows (a uniform sample beyond), in time order.
+   */
+  windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }>;
   /** One feature's values over a window of predictions, at most `limit` rows (a uniform sample beyond). */
   windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }>;
 

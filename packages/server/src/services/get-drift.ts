@@ -1,5 +1,5 @@
 import {
-  binnedDrift, chooseMethod, countsDrift, datasetDrift, DRIFT_METHOD_SPECS, DriftConfigSchema, isDrifted, scoreSamples, streamingVerdict, VigilError,
+  binnedDrift, chooseMethod, rankFeatureDrift, countsDrift, datasetDrift, DRIFT_METHOD_SPECS, DriftConfigSchema, isDrifted, scoreSamples, streamingVerdict, VigilError,
   type BinnedSample, type ColumnVerdict, type DriftConfig, type DriftMethod, type FeatureProfile, type Model, type ReferenceInfo, type ReferenceProfile,
   type StreamingAnswer,
 } from '@vigil/core';
@@ -7,7 +7,8 @@ import type { HistogramRow, HistogramSpec, RollupQuery, ValueCountRow, WindowFil
 import type { ServiceContext } from '../context.ts';
 import { getModel } from './get-model.ts';
 import { displayFromBins, displayFromCounts, displayFromValues, type Distribution } from './drift-display.ts';
-import { rankFeatures, type Attribution } from './drift-attribution.ts';
+import { calibrationFor } from './drift-calibration.ts';
+import { multivariateDrift, type MultivariateDrift } from './drift-multivariate.ts';
 
 const HOUR = 3_600_000;
 /** Points in a drift series at most. */
@@ -60,8 +61,8 @@ export interface DriftResult {
   step_ms: number;
   dataset: { drifted_features: number; features_with_data: number; share: number | null; drift: boolean | null; threshold: number };
   features: FeatureDrift[];
-  multivariate: null;
-  attribution: Attribution[];
+  multivariate: MultivariateDrift | null;
+  attribution: { feature: string; score: number; share: number }[];
 }
 
 const num = (x: number): Num => (Number.isFinite(x) ? x : x > 0 ? 'Infinity' : '-Infinity');
@@ -95,7 +96,7 @@ export function windowGrid(from: number, to: number, stepMs: number | null): { f
 }
 
 export interface Current {
-  bins: Map<number, Map<number, { count: number; min: number; max: number }>>; // bucket → bin → …
+  bins: Map<number, Map<number, { count: number; min: number | null; max: number | null }>>; // bucket → bin → …
   values: Map<number, Map<string, number>>; // bucket → value → count
 }
 export function currentOf(feature: string, hist: HistogramRow[], vals: ValueCountRow[]): Current {
@@ -115,16 +116,28 @@ export function currentOf(feature: string, hist: HistogramRow[], vals: ValueCoun
   return c;
 }
 
-function binnedOf(profile: Extract<FeatureProfile, { kind: 'numeric' }>, buckets: Iterable<Map<number, { count: number; min: number; max: number }>>): BinnedSample {
+/**
+ * The current side on the profile's bins. The rollups know the smallest value of the first bin
+ * and the largest of the last; inner bins are bounded by their edges, which is what the
+ * streaming bounds then assume.
+ */
+export function binnedOf(profile: Extract<FeatureProfile, { kind: 'numeric' }>, buckets: Iterable<Map<number, { count: number; min: number | null; max: number | null }>>): BinnedSample {
   const m = profile.counts.length;
   const counts = new Float64Array(m), mins: (number | null)[] = new Array<number | null>(m).fill(null), maxs: (number | null)[] = new Array<number | null>(m).fill(null);
   for (const b of buckets) {
     for (const [bin, x] of b) {
       if (bin < 0 || bin >= m) continue;
       counts[bin]! += x.count;
-      if (mins[bin] === null || x.min < (mins[bin] as number)) mins[bin] = x.min;
-      if (maxs[bin] === null || x.max > (maxs[bin] as number)) maxs[bin] = x.max;
+      if (x.min !== null && (mins[bin] === null || x.min < (mins[bin] as number))) mins[bin] = x.min;
+      if (x.max !== null && (maxs[bin] === null || x.max > (maxs[bin] as number))) maxs[bin] = x.max;
     }
+  }
+  for (let j = 0; j < m; j++) {
+    if (!((counts[j] as number) > 0)) continue;
+    // the first bin's lower end and the last bin's upper end come from the rollups; if a fold
+    // lacks them, the reference's range is the best guess left
+    mins[j] ??= j === 0 ? Math.min(profile.min ?? 0, (profile.edges[0] ?? 0)) : (profile.edges[j - 1] as number);
+    maxs[j] ??= j === m - 1 ? Math.max(profile.max ?? 0, (profile.edges[m - 2] ?? 0)) : (profile.edges[j] as number);
   }
   return { counts, mins, maxs };
 }
@@ -211,7 +224,16 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
       throw e;
     }
     if (choice.status === 'no_data') { out.push(noData(f.name, kind, choice.reason, refAcc, curAcc)); continue; }
-    const { method, threshold } = choice;
+    const { method } = choice;
+    let threshold = choice.threshold;
+    let calibrated: FeatureDrift['calibrated'] = null;
+    if (config.calibration && curAcc.used > 0) {
+      const cal = await calibrationFor(ctx, model, ref, f.name, kind, method, curAcc.used, config.calibration, p.kind === 'numeric' && p.integer);
+      if (cal && Number.isFinite(cal.threshold)) {
+        threshold = cal.threshold;
+        calibrated = { threshold: cal.threshold, false_alarm_rate: cal.falseAlarmRate, default_false_alarm_rate: cal.defaultFalseAlarmRate };
+      }
+    }
 
     let answer: StreamingAnswer | null = input.path === 'exact' ? null : streamAnswer(method, p, cur, null, specs[f.name]);
     let drifted: boolean | null = null;
@@ -264,7 +286,7 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
       feature: f.name, kind, status: 'ok', reason, path: ok ? featurePath : null, method, threshold,
       statistic: ok ? num(ok.statistic) : null, pvalue: ok?.pvalue ?? null, drifted,
       bound: ok?.bound ? { lower: DRIFT_METHOD_SPECS[method].score === 'p_value' && ok.pvalueBound ? ok.pvalueBound.lower : ok.bound.lower, upper: DRIFT_METHOD_SPECS[method].score === 'p_value' && ok.pvalueBound ? ok.pvalueBound.upper : ok.bound.upper } : null,
-      calibrated: null, reference: refAcc, current: curAcc, distribution, unseen_categories: unseen, series,
+      calibrated, reference: refAcc, current: curAcc, distribution, unseen_categories: unseen, series,
     });
   }
 
@@ -279,7 +301,12 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
     path: paths.size === 0 ? null : paths.size === 2 ? 'mixed' : ([...paths][0] as 'streaming' | 'exact'),
     dataset: d.status === 'ok' ? { drifted_features: d.driftedColumns, features_with_data: d.columns, share: d.share, drift: d.drifted, threshold: config.driftShare } : base.dataset,
     features: out,
-    attribution: rankFeatures(out),
+    multivariate: input.path === 'streaming' ? null : await multivariateDrift(ctx, model, ref, window, grid.step),
+    attribution: rankFeatureDrift(out.flatMap((f) => {
+      if (f.status !== 'ok' || f.method === null || f.threshold === null || f.statistic === null || f.drifted === null) return [];
+      const score = DRIFT_METHOD_SPECS[f.method].score === 'p_value' ? (f.pvalue ?? NaN) : f.statistic === 'Infinity' ? Infinity : f.statistic === '-Infinity' ? NaN : f.statistic;
+      return [{ feature: f.feature, method: f.method, statistic: score, threshold: f.threshold, drifted: f.drifted }];
+    })).flatMap((r) => (r.score === null ? [] : [{ feature: r.feature, score: r.score, share: r.share }])),
   };
 }
 

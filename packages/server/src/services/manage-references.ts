@@ -1,6 +1,6 @@
 import {
-  categoricalProfile, numericProfile, VigilError,
-  type FeatureProfile, type Model, type ReferenceInfo, type ReferenceProfile,
+  categoricalProfile, fitReconstruction, numericProfile, VigilError,
+  type FeatureProfile, type Model, type ReconstructionColumn, type ReconstructionModel, type ReferenceInfo, type ReferenceProfile,
 } from '@vigil/core';
 import type { HistogramSpec, ReferenceLoad, WindowFilter } from '@vigil/storage';
 import { auditBy } from '../auth/actor.ts';
@@ -24,15 +24,37 @@ async function versionOf(ctx: ServiceContext, model: Model, version: string): Pr
   }
 }
 
-/** Profiles of every drift-capable feature, read back one column at a time. */
-async function profileFeatures(ctx: ServiceContext, model: Model, version: string): Promise<Record<string, FeatureProfile>> {
+/** Reference rows the multivariate model is fitted on at most (every k-th row beyond). */
+const FIT_ROWS = 200_000;
+
+/**
+ * Profiles of every drift-capable feature, read back one column at a time, and a strided sample
+ * of each column (every k-th row, so a file sorted by time or label is still covered evenly) for
+ * the multivariate reconstruction model.
+ */
+async function profileFeatures(ctx: ServiceContext, model: Model, version: string): Promise<{ features: Record<string, FeatureProfile>; multivariate: ReconstructionModel | null }> {
   const out: Record<string, FeatureProfile> = {};
+  const names: string[] = [], columns: ReconstructionColumn[] = [];
   for (const f of model.schema.features) {
     if (f.type === 'text') continue;
     const col = await ctx.stores.events.referenceValues(model, version, f.name);
     out[f.name] = col.kind === 'numeric' ? numericProfile(col.values) : categoricalProfile(col.values);
+    if (out[f.name]!.used === 0) continue;
+    const k = Math.ceil(col.values.length / FIT_ROWS);
+    names.push(f.name);
+    if (col.kind === 'numeric') columns.push(k > 1 ? col.values.filter((_, i) => i % k === 0) : col.values);
+    else columns.push({ categories: k > 1 ? col.values.filter((_, i) => i % k === 0) : col.values });
   }
-  return out;
+  let multivariate: ReconstructionModel | null = null;
+  if (names.length >= 2) {
+    try {
+      multivariate = fitReconstruction(columns, { names });
+    } catch (e) {
+      // too few rows for the reference chunks, or constant data: drift per feature still works
+      ctx.log.info('no multivariate drift model for this reference', { model: model.id, version, reason: (e as Error).message });
+    }
+  }
+  return { features: out, multivariate };
 }
 
 /** How the rollups count live numeric values: on the newest reference's edges, or by value. */
@@ -55,7 +77,7 @@ async function finish(ctx: ServiceContext, actor: Actor, model: Model, version: 
   const profile: ReferenceProfile = {
     model: model.id, version, source, description, rows: load.rows, created_at: new Date(ctx.clock.now()).toISOString(),
     created_by: actor.principal.type === 'user' ? actor.principal.username : `key:${actor.principal.key?.id ?? '?'}`,
-    features: await profileFeatures(ctx, model, version), multivariate: null,
+    ...(await profileFeatures(ctx, model, version)),
   };
   await ctx.stores.meta.putReferenceProfile(profile);
   await ctx.stores.events.setHistogramSpecs(model, histogramSpecsOf(profile));

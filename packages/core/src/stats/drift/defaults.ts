@@ -71,6 +71,15 @@ export const DriftConfigSchema = z.object({
   smallReferenceRows: z.number().int().nonnegative().default(1000),
   /** Numeric columns with at most this many distinct values are treated as categories. */
   lowCardinality: z.number().int().min(2).default(5),
+  /**
+   * Thresholds calibrated on the reference for the current window's size (calibrate.ts), so a
+   * window without drift is flagged at `falseAlarmRate` whatever its size. Off unless given.
+   */
+  calibration: z.object({
+    falseAlarmRate: z.number().gt(0).max(0.5).default(0.05),
+    resamples: z.number().int().min(20).max(5000).default(200),
+    windows: z.enum(['random', 'contiguous']).default('random'),
+  }).strict().optional(),
 }).strict();
 export type DriftConfig = z.infer<typeof DriftConfigSchema>;
 export type DriftConfigInput = z.input<typeof DriftConfigSchema>;

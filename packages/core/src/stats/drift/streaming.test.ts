@@ -54,6 +54,27 @@ test('KS and Wasserstein from bins: the exact statistic lies within the bounds, 
   }
 });
 
+test('bounds still hold when only the outer bins know their extremes (what the rollups keep)', () => {
+  for (const [name, make] of cases) {
+    const [ref, cur] = make(rng(name.length * 104729));
+    const profile = numericProfile(ref);
+    const b = binSample(profile, cur);
+    const m = profile.counts.length;
+    const mins = Array.from(b.mins), maxs = Array.from(b.maxs);
+    for (let j = 0; j < m; j++) {
+      if (j > 0) mins[j] = b.counts[j]! > 0 ? profile.edges[j - 1]! : null;
+      if (j < m - 1) maxs[j] = b.counts[j]! > 0 ? profile.edges[j]! : null;
+    }
+    const coarse = { counts: b.counts, mins, maxs };
+    const exactKs = ks2samp(ref, cur)!.statistic;
+    const k = binnedKs(profile, coarse)!;
+    assert.ok(k.lower <= exactKs + 1e-12 && exactKs <= k.upper + 1e-12, `${name}: KS ${exactKs} outside [${k.lower}, ${k.upper}]`);
+    const w = (wasserstein(ref, cur) as { value: number }).value;
+    const bw = binnedWasserstein(profile, coarse)!;
+    assert.ok(bw.lower <= w * (1 + 1e-9) && w <= bw.upper * (1 + 1e-9), `${name}: W1 ${w} outside [${bw.lower}, ${bw.upper}]`);
+  }
+});
+
 test('the streaming Wasserstein bound decides clear cases and leaves close ones to the exact path', () => {
   const r = rng(11);
   const ref = normal(r, 50_000);
