@@ -4,7 +4,10 @@
  * JSON.parse of the same bodies — the ceiling of any JSON-over-HTTP path — and the ratio,
  * and the server's peak RSS.
  *
- *   npm run bench:ingest -- [--records 1000000] [--batch 5000] [--concurrency 4]
+ *   npm run bench:ingest -- [--records 1000000] [--batch 5000] [--concurrency 4] [--reference]
+ *
+ * --reference sets a drift reference first (50,000 rows from the same distributions), so every
+ * fold also counts the 15 numeric features on its quantile edges: the cost of drift monitoring.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { exited, spawnServer } from '../packages/server/src/testing/child-server.ts';
 import { cpuByThread, machine, post, rssOf } from './lib.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '4' }, reference: { type: 'boolean', default: false } } });
 const N = Number(values.records);
 const BATCH = Number(values.batch);
 const CONC = Number(values.concurrency);
@@ -56,6 +59,17 @@ async function main() {
   const { child, url } = await spawnServer({ VIGIL_DATA_DIR: dir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_BODY_LIMIT: '256mb', VIGIL_INGEST_RATE_LIMIT: '0', ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') });
   const created = await post(`${url}/api/v1/models`, TOKEN, Buffer.from(JSON.stringify({ id: 'bench', name: 'bench', task: 'binary', schema: { features: FEATURES, segments: ['region'] } })));
   if (created.status !== 201) throw new Error(`model create failed: ${created.text}`);
+  if (values.reference) {
+    const v = await post(`${url}/api/v1/models/bench/versions`, TOKEN, Buffer.from(JSON.stringify({ version: 'v1' })));
+    if (v.status !== 201) throw new Error(`version create failed: ${v.text}`);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
+    const rows = [FEATURES.map((f) => f.name).join(',')];
+    for (let i = 0; i < 50_000; i++) rows.push(FEATURES.map((_, j) => (j < 15 ? Math.round(rnd() * 100_000) / 100 : CATS[(i + j) % 4])).join(','));
+    const r = await fetch(`${url}/api/v1/models/bench/versions/v1/reference`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/csv' }, body: rows.join('\n') });
+    if (r.status !== 201) throw new Error(`reference upload failed: ${await r.text()}`);
+    console.log('drift reference set: numeric features are counted on 0.5% quantile edges at every fold');
+  }
 
   const cpuBefore = cpuByThread(child.pid!);
   let peakRss = 0;

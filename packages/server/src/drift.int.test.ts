@@ -150,6 +150,22 @@ describe('drift of a model against its reference (/api/v1/models/:id/drift)', ()
     assert.equal((await s.call('PUT', '/api/v1/models/d/drift/config', { calibration: { falseAlarmRate: 0.9 } })).status, 400);
   });
 
+  test('drift.share and drift.score are catalogue metrics: charts, dashboards and the overview can ask for them', async () => {
+    const share = await s.call('GET', `/api/v1/query?metric=drift.share&model=d&from=${T}&to=${T + 2 * H}&step=1h&group_by=model`);
+    assert.equal(share.status, 200, JSON.stringify(share.body));
+    assert.equal(share.body.series.length, 1);
+    assert.deepEqual(share.body.series[0].labels, { model: 'd' });
+    const d = await drift('d', '&path=streaming&step=1h');
+    const decided = d.body.features.filter((f: { series: { drifted: boolean | null }[] }) => f.series[0]!.drifted !== null);
+    const expected = decided.filter((f: { series: { drifted: boolean }[] }) => f.series[0]!.drifted).length / decided.length;
+    assert.deepEqual(share.body.series[0].points, [[T, expected], [T + H, null]]);
+    const score = await s.call('GET', `/api/v1/query?metric=drift.score&model=d&feature=x&from=${T}&to=${T + 2 * H}&step=1h&group_by=feature`);
+    assert.equal(score.status, 200, JSON.stringify(score.body));
+    assert.deepEqual(score.body.series.map((x: { labels: Record<string, string> }) => x.labels), [{ feature: 'x' }]);
+    assert.equal(score.body.series[0].points[0][1], d.body.features.find((f: { feature: string }) => f.feature === 'x').series[0].statistic);
+    assert.equal((await s.call('GET', `/api/v1/query?metric=drift.share&model=d&step=5m`)).status, 400);
+  });
+
   test('a segment filter narrows the window; drift by segment ranks the drifting value first', async () => {
     const us = await drift('d', '&segment.region=us');
     const x = us.body.features.find((g: { feature: string }) => g.feature === 'x');

@@ -1,5 +1,5 @@
 /** The metric catalogue: every chart, rule and report line asks for one of these by name. */
-export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs';
+export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs' | 'drift';
 
 export interface MetricDef {
   name: string;
@@ -37,6 +37,8 @@ export const CATALOG: readonly MetricDef[] = [
   { name: 'quality.refused', description: 'Predictions refused at ingest for a registered model (one per record, whatever its number of violations), by prediction time.', unit: 'records', source: 'quality', filters: ['model'], group_by: ['model'], resolution_ms: MIN },
   { name: 'quality.duplicates', description: 'Predictions received again with the id of one already stored or earlier in the same request (not stored twice), by arrival time.', unit: 'records', source: 'quality', filters: ['model'], group_by: ['model'], resolution_ms: MIN },
   { name: 'quality.completeness', description: 'Share of accepted predictions with the feature present (1 − null rate); one series per feature; null when there were none.', unit: 'ratio', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },
+  { name: 'drift.share', description: 'Share of the model\'s features whose drift verdict is "drifted" in each step, against the model\'s newest reference (streaming path; features it cannot decide in a step are left out). Not grouped by model: pooled over models.', unit: 'ratio', source: 'drift', filters: modelFilters, group_by: ['model'], resolution_ms: HOUR },
+  { name: 'drift.score', description: 'Drift score of each feature in each step against the model\'s newest reference: its method\'s statistic (a distance, or a p-value for the tests; docs/drift.md); one series per feature.', unit: 'score', source: 'drift', filters: [...modelFilters, 'feature'], group_by: ['model', 'feature'], resolution_ms: HOUR },
   { name: 'logs.count', description: 'Log events received; filter by level (e.g. level=error) for error counts.', unit: 'events', source: 'logs', filters: ['model', 'level', 'error_class'], group_by: ['model', 'level', 'error_class'], resolution_ms: 1000 },
   { name: 'samples', description: 'Custom metric samples (resources, business KPIs, Prometheus/OTLP); pick one with name=, aggregate with agg=avg|sum|min|max|last|count.', unit: 'as sent', source: 'samples', filters: ['name', 'label.<name>', 'agg'], group_by: ['label.<name>'], resolution_ms: 1000 },
 ];

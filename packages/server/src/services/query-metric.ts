@@ -14,6 +14,7 @@ import {
 import type { RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { assertCanModels, auditReadAlongside, readableModelIds } from './authorize.ts';
+import { driftRows } from './drift-series.ts';
 
 /** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
 export const MAX_SERIES = 1000;
@@ -78,6 +79,9 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
     case 'logs':
       source = 'raw';
       series = scalarSeries(q, (await events.queryLogs(rq)).map((r) => ({ ...r, value: r.count })));
+      break;
+    case 'drift':
+      series = scalarSeries(q, await driftRows(ctx, q));
       break;
     case 'samples': {
       source = 'raw';

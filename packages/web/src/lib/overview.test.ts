@@ -151,6 +151,9 @@ test('live refreshes wait until a second has passed since the last one', () => {
 test('sparklineStep: about 40 points over the range, in round steps', () => {
   const H = 3_600_000;
   assert.equal(sparklineStep(0, H), '2m');
+  // a metric kept per hour (drift) gets whole hours however short the range
+  assert.equal(sparklineStep(0, H, 40, H), '1h');
+  assert.equal(sparklineStep(0, 100 * H, 40, H), '6h');
   assert.equal(sparklineStep(0, 15 * 60_000), '1m');
   assert.equal(sparklineStep(0, 24 * H), '1h');
   assert.equal(sparklineStep(0, 30 * 24 * H), '1d');

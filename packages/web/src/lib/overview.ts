@@ -155,7 +155,7 @@ const SPARK_STEPS: [string, number][] = [['1m', 60_000], ['2m', 120_000], ['5m',
  * The step of a card's sparkline: about 40 points over the range. Coarser than a chart's, so a
  * sparse model reads as a line rather than scattered dots.
  */
-export function sparklineStep(fromMs: number, toMs: number, points = 40): string {
-  const want = Math.max(1, toMs - fromMs) / points;
+export function sparklineStep(fromMs: number, toMs: number, points = 40, minMs = 0): string {
+  const want = Math.max(1, toMs - fromMs, minMs * points) / points;
   return (SPARK_STEPS.find(([, ms]) => ms >= want) ?? SPARK_STEPS[SPARK_STEPS.length - 1]!)[0];
 }

@@ -20,9 +20,10 @@ export interface OverviewData {
   future: Record<FutureMetric, FigureSeries | null>;
 }
 
-const byModel = (metric: string, range: TimeRange, signal: AbortSignal) => {
+/** `resolutionMs`: the metric's finest step (drift is kept per hour); the sparkline step is rounded up to it. */
+const byModel = (metric: string, range: TimeRange, signal: AbortSignal, resolutionMs = 0) => {
   const now = Date.now();
-  const step = sparklineStep(resolveBound(range.from, now) ?? now - 3_600_000, resolveBound(range.to, now) ?? now);
+  const step = sparklineStep(resolveBound(range.from, now) ?? now - 3_600_000, resolveBound(range.to, now) ?? now, 40, resolutionMs);
   return queryMetric({ metric, group_by: ['model'], step }, range.from, range.to, signal).then(
     (a) => a,
     () => null,
@@ -32,7 +33,7 @@ const byModel = (metric: string, range: TimeRange, signal: AbortSignal) => {
 async function futureSeries(metrics: CatalogMetric[], kind: FutureMetric, range: TimeRange, signal: AbortSignal): Promise<FigureSeries | null> {
   const name = futureMetric(metrics, kind);
   if (!name) return null;
-  const answer = await byModel(name, range, signal);
+  const answer = await byModel(name, range, signal, metrics.find((m) => m.name === name)?.resolution_ms ?? 0);
   return { metric: name, unit: answer?.unit ?? metrics.find((m) => m.name === name)?.unit ?? '', byModel: seriesByModel(answer) };
 }
 
