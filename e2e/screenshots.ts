@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openBrowser } from './support/browser.ts';
+import { DRIFT_MODEL, seedDrift } from './support/drift-world.ts';
+import { seedQualityHistory } from './support/quality-world.ts';
 import { PASSWORD, startWorld } from './support/world.ts';
 import { SignInPage } from './pages/SignInPage.ts';
 
@@ -40,15 +42,18 @@ for (let m = 60; m >= 0; m -= 1) {
 await call('POST', '/api/v1/metrics', samples);
 await world.server.server.ctx.stores.events.rollupStep();
 
-const shots: [string, string, 'light' | 'dark', string][] = [
+type Shot = [name: string, url: string, scheme: 'light' | 'dark', ready: string];
+const shots: Shot[] = [
   ['sign-in', '/sign-in', 'light', 'form'],
   ['overview', '/?from=now-1h&to=now', 'light', '[data-testid^="model-card-"]'],
   ['model-flow', '/models/fraud-detector?from=now-1h&to=now', 'light', '[data-testid="stage-live"]'],
   ['model-inference', '/models/fraud-detector/inference?from=now-1h&to=now', 'dark', '[data-testid="chart"]'],
   ['dashboard', '/dashboards/default-operations?from=now-1h&to=now', 'dark', '[data-testid^="grid-item-"]'],
 ];
-for (const [name, url, scheme, ready] of shots) {
-  const b = await openBrowser({ width: 1440, height: name === 'dashboard' ? 1160 : 900, colorScheme: scheme });
+const HEIGHT: Record<string, number> = { dashboard: 1160, 'model-drift': 1060, 'model-quality': 1100 };
+
+async function take([name, url, scheme, ready]: Shot): Promise<void> {
+  const b = await openBrowser({ width: 1440, height: HEIGHT[name] ?? 900, colorScheme: scheme });
   try {
     await b.page.addInitScript((t) => localStorage.setItem('vigil.theme', t), scheme);
     if (name !== 'sign-in') {
@@ -63,4 +68,13 @@ for (const [name, url, scheme, ready] of shots) {
     await b.close();
   }
 }
+for (const shot of shots) await take(shot);
+
+// the drift and data-quality tabs, seeded after the pages above so their figures stay as they were:
+// a reference and six hours of traffic on a copy of the fraud detector, drifting for the last two;
+// hours of traffic, refused records and failed pipeline checks on the fraud detector itself
+await seedDrift(world, { minutes: 360, driftMinutes: 120, liveRows: 1800 });
+await seedQualityHistory(world, { hours: 23 });
+await take(['model-drift', `/models/${DRIFT_MODEL.id}/drift?from=now-6h&to=now&feature=merchant_category`, 'light', '[data-testid="drift-overlay"] .cat-row']);
+await take(['model-quality', '/models/fraud-detector/data-quality?from=now-24h&to=now', 'dark', '[data-testid="quality-features"]']);
 await world.stop();

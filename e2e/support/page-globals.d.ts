@@ -11,6 +11,6 @@ interface PageElement {
   remove(): void;
 }
 declare const document: { createElement(tag: string): PageElement; body: { append(e: PageElement): void } };
-declare function getComputedStyle(el: unknown): PageElementStyle;
+declare function getComputedStyle(el: unknown, pseudo?: string): PageElementStyle;
 declare const performance: { now(): number; getEntriesByName(name: string): { startTime: number; duration: number }[] };
 declare const localStorage: { setItem(k: string, v: string): void; getItem(k: string): string | null };

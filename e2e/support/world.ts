@@ -18,13 +18,18 @@ export const EXPECTED_HEALTH: Record<string, 'healthy' | 'warning' | 'problem' |
   'churn-scorer': 'no_data',
 };
 
-type Feature = { name: string; type: string; min?: number; max?: number; categories?: string[] };
+type Feature = { name: string; type: string; min?: number; max?: number; categories?: string[]; nullable?: boolean };
 type Schema = { features: Feature[]; classes?: string[] };
 
 function featuresFor(schema: Schema, i: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of schema.features) {
     const lo = f.min ?? 0;
+    // a nullable feature is missing in one record of four, so completeness has something to say
+    if (f.nullable && i % 4 === 3) {
+      out[f.name] = null;
+      continue;
+    }
     if (f.type === 'numeric') out[f.name] = f.max === undefined ? lo + (i % 7) : lo + ((i % 7) / 7) * (f.max - lo);
     else if (f.type === 'categorical') out[f.name] = f.categories?.[i % (f.categories?.length ?? 1)] ?? 'x';
     else if (f.type === 'boolean') out[f.name] = i % 2 === 0;
@@ -79,6 +84,14 @@ export async function startWorld(): Promise<World> {
     Array.from({ length: n }, (_, i) => ({ id: `err-${model}-${i}`, ts: new Date(now - 30_000 - i * 1000).toISOString(), level: 'error', message: 'inference failed', model, error_class: 'E2EError' }));
   await call('POST', '/api/v1/logs', errors('eta-regressor', 4));
   await call('POST', '/api/v1/logs', errors('intent-router', 20));
+  // a data pipeline whose validation stage reported a failed check (the data-quality tab)
+  await call('POST', '/api/v1/pipeline-runs', [
+    {
+      pipeline: 'card-features', run_id: 'e2e-run-1', stage: 'validate', status: 'succeeded', model: 'fraud-detector',
+      started_at: new Date(now - 20 * 60_000).toISOString(), ended_at: new Date(now - 19 * 60_000).toISOString(), rows_in: 1000, rows_out: 997,
+      quality: { checks: [{ name: 'amount_positive', status: 'failed', value: 3, expected: '0', message: '3 rows with amount <= 0' }], row_count: 1000, null_counts: { ip_risk_score: 250 } },
+    },
+  ]);
   await server.server.ctx.stores.events.rollupStep();
   return {
     server,

@@ -6,6 +6,8 @@ import 'react-grid-layout/css/styles.css';
 import 'react-resizable/css/styles.css';
 import { App } from './App.tsx';
 import './styles.css';
+import './model-tabs.css';
+import './drift.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -1,7 +1,7 @@
-// The tabs made of metric panels: inference, drift and performance. Panels come from the
+// The tabs made of metric panels: inference and performance. Panels come from the
 // catalogue, so a metric a later monitor adds appears without a change here.
 import { catalog } from '../../api/query.ts';
-import { inferencePanels, performancePanels, prefixPanels } from '../../lib/model-panels.ts';
+import { inferencePanels, performancePanels } from '../../lib/model-panels.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
 import { PanelGrid } from './PanelGrid.tsx';
@@ -20,23 +20,6 @@ export function InferenceTab({ model, range, refreshKey, onZoom }: TabProps) {
       <p className="muted small tab-intro">Traffic and latency of {model.name} by version. Drag across a chart to zoom into that time.</p>
       <PanelGrid panels={inferencePanels(model.id, model.task, cat.data)} range={range} refreshKey={refreshKey} onZoom={onZoom} />
     </section>
-  );
-}
-
-export function DriftTab({ model, range, refreshKey, onZoom }: TabProps) {
-  const cat = useCatalog();
-  if (!cat.data && cat.status === 'error') return <ErrorState error={cat.error} retry={cat.reload} />;
-  if (!cat.data) return <Loading what="Loading the metric catalogue" />;
-  const panels = prefixPanels(model.id, 'drift.', cat.data);
-  if (panels.length > 0) return <PanelGrid panels={panels} range={range} refreshKey={refreshKey} onZoom={onZoom} />;
-  return (
-    <Empty title="Drift arrives with drift monitoring">
-      <p>
-        When drift monitoring is on, this tab compares the distribution of each feature and of the model&apos;s scores over the time range with a reference (the training data, or an earlier window): a
-        drift score per feature over time, the share of drifted features, and the features flagged, so a change in the inputs shows before accuracy falls.
-      </p>
-      <p className="muted">Until then, the data quality tab shows null rates and means per feature.</p>
-    </Empty>
   );
 }
 

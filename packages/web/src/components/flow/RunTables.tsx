@@ -1,12 +1,9 @@
-// The data-quality and training tabs: metric panels and tables of the runs behind them.
+// Tables of runs: the pipeline runs of the data-quality tab, and the training tab.
 import { listPipelineRuns, listTrainingRuns } from '../../api/models.ts';
 import { finalMetrics, formatParams, runStatus, summarizePipelineRuns, summarizeTrainingRuns } from '../../lib/flow.ts';
-import { qualityPanels } from '../../lib/model-panels.ts';
 import { formatCompact, formatDuration, formatValue } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
-import { useCatalog } from './MetricTabs.tsx';
-import { PanelGrid } from './PanelGrid.tsx';
 import type { TabProps } from './types.ts';
 
 export function When({ ms }: { ms: number }) {
@@ -18,18 +15,11 @@ export function StatusText({ status, text }: { status: string; text: string }) {
   return <span className={`health ${status}`}>{text.replace(/_/g, ' ')}</span>;
 }
 
-export function QualityTab({ model, range, refreshKey, onZoom }: TabProps) {
-  const cat = useCatalog();
+/** The newest pipeline runs up to the end of the range, whenever they started, one row per run. */
+export function PipelineRunsSection({ model, range, refreshKey }: Pick<TabProps, 'model' | 'range' | 'refreshKey'>) {
   const runs = useAsync(() => listPipelineRuns({ model: model.id, to: range.to, limit: 1000 }).then(summarizePipelineRuns), [model.id, range.to], refreshKey);
   return (
-    <section aria-label="Data quality">
-      {!cat.data && cat.status === 'error' ? (
-        <ErrorState error={cat.error} retry={cat.reload} />
-      ) : !cat.data ? (
-        <Loading what="Loading the metric catalogue" />
-      ) : (
-        <PanelGrid panels={qualityPanels(model.id, cat.data)} range={range} refreshKey={refreshKey} onZoom={onZoom} />
-      )}
+    <>
       <h2 className="section-title">Pipeline runs</h2>
       <p className="muted small tab-intro">The newest runs up to the end of the time range; a run is failed when one of its stages failed.</p>
       {!runs.data && runs.status === 'error' ? (
@@ -82,7 +72,7 @@ export function QualityTab({ model, range, refreshKey, onZoom }: TabProps) {
           </table>
         </div>
       )}
-    </section>
+    </>
   );
 }
 
