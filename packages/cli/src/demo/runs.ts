@@ -56,8 +56,13 @@ export function pipelineRun(seed: number, def: PipelineDef, start: number): Pipe
       rows_in: rows,
       rows_out: rowsOut,
       bytes: rowsOut * 310,
-      quality: failed ? { error: i === 0 ? 'source table not ready after 3 retries' : 'null rate of merchant_id above 5% (0.071)' } : { null_rate: nullRate, duplicate_rows: rng.int(0, 40) },
-      schema_checks: { passed: failed && i > 0 ? 17 : 18, failed: failed && i > 0 ? 1 : 0 },
+      // batch checks in the structured form of docs/data-quality.md
+      quality: failed
+        ? { checks: [i === 0
+          ? { name: 'source_ready', status: 'failed', value: null, expected: 'ready', message: 'source table not ready after 3 retries' }
+          : { name: 'null_rate.merchant_id', status: 'failed', value: 0.071, expected: '<= 0.05', message: 'null rate of merchant_id above 5%' }] }
+        : { checks: [{ name: 'null_rate', status: 'passed', value: nullRate, expected: '<= 0.05' }], duplicate_rows: rng.int(0, 40) },
+      schema_checks: { checks: [{ name: 'columns_match', status: failed && i > 0 ? 'failed' : 'passed', value: failed && i > 0 ? '17 of 18' : '18 of 18', expected: '18 of 18' }] },
     });
     t += dur;
     rows = rowsOut;
