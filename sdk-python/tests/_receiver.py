@@ -55,7 +55,9 @@ class Receiver:
                 raw = self.rfile.read(length) if length else b""
                 if self.headers.get("Content-Encoding") == "gzip":
                     raw = gzip.decompress(raw)
-                body = json.loads(raw) if raw else None
+                # JSON bodies are decoded; a file (a drift reference) is kept as its bytes
+                is_json = (self.headers.get("Content-Type") or "application/json").startswith("application/json")
+                body = (json.loads(raw) if is_json else raw) if raw else None
                 req = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 with receiver._lock:
                     receiver.requests.append(req)

@@ -39,6 +39,26 @@ class AgainstRealServer(unittest.TestCase):
         self.addCleanup(c.close, 10)
         return c, errors, drops
 
+    def test_drift_reference_from_a_file(self) -> None:
+        import os
+        import tempfile
+        c, _, _ = self.client()
+        c.create_model(model_spec("py-ref"))
+        c.create_version("py-ref", {"version": "1"})
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "train.csv")
+            with open(path, "w") as f:
+                f.write("x,plan,other\n" + "".join(f"{i},{'pro' if i % 3 else 'free'},0\n" for i in range(300)))
+            r = c.upload_reference("py-ref", "1", path)
+            self.assertEqual((r["rows"], r["ignored_columns"]), (300, ["other"]))
+            with open(path, "w") as f:
+                f.write("x,plan\n1,free\nten,pro\n")
+            with self.assertRaises(VigilApiError) as cm:
+                c.upload_reference("py-ref", "1", path)
+        self.assertEqual(cm.exception.status, 400)
+        self.assertEqual(cm.exception.details[0]["field"], "x")
+        self.assertEqual([x["version"] for x in c.list_references("py-ref")], ["1"])
+
     def test_registry(self) -> None:
         c, _, _ = self.client()
         self.assertEqual(c.health()["status"], "ok")

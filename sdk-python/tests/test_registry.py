@@ -42,6 +42,29 @@ class Registry(Base):
         self.assertEqual(self.r.requests[0].body, model)
         self.assertEqual(self.r.requests[6].body["started_at"], "2026-01-01T00:00:00.000Z")
 
+    def test_drift_references(self) -> None:
+        import os
+        import tempfile
+        self.r.responder = lambda req, n: {"status": 200 if req.method == "GET" else 201,
+                                           "body": {"references": [{"version": "1"}]} if req.method == "GET" else {"rows": 2}}
+        c = VigilClient(self.r.url, "tok", handle_exit=False)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "train set.csv")
+            with open(path, "wb") as f:
+                f.write(b"age,country\n31,de\n42,fr\n")
+            self.assertEqual(c.upload_reference("churn", "1", path), {"rows": 2})
+        c.upload_reference("churn", "2", b"PAR1", format="parquet", name="x.parquet")
+        with self.assertRaises(ValueError):
+            c.upload_reference("churn", "2", b"age\n1\n")
+        c.reference_from_window("churn", "3", "2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z", only_version="3", segments={"region": "eu"})
+        self.assertEqual(c.list_references("churn"), [{"version": "1"}])
+        up, pq, win, ls = self.r.requests
+        self.assertEqual(up.path, "/api/v1/models/churn/versions/1/reference?format=csv&name=train+set.csv")
+        self.assertEqual((up.headers["content-type"], up.body), ("text/csv", b"age,country\n31,de\n42,fr\n"))
+        self.assertEqual((pq.headers["content-type"], pq.body), ("application/vnd.apache.parquet", b"PAR1"))
+        self.assertEqual(win.body, {"from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z", "version": "3", "segments": {"region": "eu"}})
+        self.assertEqual(ls.path, "/api/v1/models/churn/references")
+
     def test_errors_raise_vigil_api_error(self) -> None:
         self.r.responder = lambda req, n: {"status": 409, "body": {"error": {
             "code": "conflict", "message": "model churn exists", "hint": "use PATCH", "details": [{"field": "id", "message": "taken"}]}}}

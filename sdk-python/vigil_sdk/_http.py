@@ -77,11 +77,18 @@ class Transport:
         self._timeout = timeout
         self._gzip = use_gzip
 
-    def request(self, method: str, path: str, body: Optional[bytes] = None, auth: bool = True) -> Answer:
+    def request(self, method: str, path: str, body: Any = None, auth: bool = True, content_type: Optional[str] = None,
+                length: Optional[int] = None) -> Answer:
+        """One request. With ``content_type`` the body (bytes, or a binary file object of ``length``
+        bytes, streamed as it is read) goes as it is: a file, not JSON."""
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if auth:
             headers["Authorization"] = f"Bearer {self._token}"
-        if body is not None:
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+            if length is not None:
+                headers["Content-Length"] = str(length)
+        elif body is not None:
             headers["Content-Type"] = "application/json"
             if self._gzip and len(body) >= GZIP_MIN_BYTES:
                 body = _gzip.compress(body, compresslevel=5)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 import urllib.parse
 import uuid
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ._batcher import Batcher
 from ._encode import encode, now_rfc3339
@@ -253,6 +254,54 @@ class VigilClient:
 
     def list_deployments(self, model_id: str) -> List[Dict[str, Any]]:
         return _items(self._call("GET", f"/api/v1/models/{_seg(model_id)}/deployments"))
+
+    def upload_reference(self, model_id: str, version: str, source: Union[str, "os.PathLike[str]", bytes],
+                         format: Optional[str] = None, name: Optional[str] = None) -> Dict[str, Any]:
+        """Sets the drift reference of a model version from a training or validation file: a path
+        to a .csv (with a header row) or .parquet file, streamed from disk, or the file's bytes
+        (then ``format`` is required). Replaces the version's earlier reference. Not retried.
+
+        Example: ``client.upload_reference("churn", "3", "train.parquet")``.
+        """
+        if isinstance(source, bytes):
+            if format not in ("csv", "parquet"):
+                raise ValueError("format must be 'csv' or 'parquet' when the reference is given as bytes")
+            fmt, size, label = format, len(source), name or f"{format} upload"
+        else:
+            p = os.fspath(source)
+            guess = "parquet" if p.lower().endswith((".parquet", ".pq")) else "csv" if p.lower().endswith((".csv", ".tsv", ".txt")) else None
+            fmt = format or guess
+            if fmt not in ("csv", "parquet"):
+                raise ValueError(f"cannot tell the format of {p}: name it .csv or .parquet, or pass format=")
+            size, label = os.path.getsize(p), name or os.path.basename(p)
+        query = urllib.parse.urlencode({"format": fmt, "name": label})
+        path = f"/api/v1/models/{_seg(model_id)}/versions/{_seg(version)}/reference?{query}"
+        content_type = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
+        if isinstance(source, bytes):
+            a = self._transport.request("POST", path, source, True, content_type, size)
+        else:
+            with open(os.fspath(source), "rb") as f:
+                a = self._transport.request("POST", path, f, True, content_type, size)
+        if 200 <= a.status < 300:
+            return a.body
+        raise api_error_from(a, f"POST {path}")
+
+    def reference_from_window(self, model_id: str, version: str, from_: Any, to: Any,
+                              only_version: Optional[str] = None, segments: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        """Sets the drift reference of a model version from a window of stored predictions.
+
+        Example: ``client.reference_from_window("churn", "3", "2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z")``.
+        """
+        body: Dict[str, Any] = {"from": from_, "to": to}
+        if only_version is not None:
+            body["version"] = only_version
+        if segments:
+            body["segments"] = segments
+        return self._call("POST", f"/api/v1/models/{_seg(model_id)}/versions/{_seg(version)}/reference/window", body)
+
+    def list_references(self, model_id: str) -> List[Dict[str, Any]]:
+        """The drift references of a model, newest first."""
+        return self._call("GET", f"/api/v1/models/{_seg(model_id)}/references")["references"]
 
     def health(self) -> Dict[str, Any]:
         """Unauthenticated liveness check; raises ``VigilApiError`` when the server is not healthy."""
