@@ -8,7 +8,7 @@ const backends = ['@vigil/storage-duckdb', '@vigil/storage-sqlite', '@vigil/stor
 const restrict = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/dist/**', 'sdk-python/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', '**/dist/**', 'sdk-python/**', 'bench/.data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

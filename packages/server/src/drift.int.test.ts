@@ -237,7 +237,7 @@ describe('drift of a model against its reference (/api/v1/models/:id/drift)', ()
     assert.equal(json.status, 400);
     assert.equal(json.body.error.details[0].field, 'body');
     assert.equal((await upload('d', 'v1', 'a,b\n1,2\n')).body.error.message.includes('no column named after a feature'), true);
-    for (const [params, field] of [['&path=fast', 'path'], ['&step=5m', 'step'], ['&segment.planet=mars', 'segment.planet'], ['&bogus=1', 'bogus'], ['&reference=v9', null]] as const) {
+    for (const [params, field] of [['&path=fast', 'path'], ['&step=5m', 'step'], ['&segment.planet=mars', 'segment.planet'], ['&segment.__proto__=eu', 'segment.__proto__'], ['&bogus=1', 'bogus'], ['&reference=v9', null]] as const) {
       const res = await drift('d', params);
       if (field === null) assert.equal(res.status, 404);
       else {
@@ -261,5 +261,128 @@ describe('drift of a model against its reference (/api/v1/models/:id/drift)', ()
     const up = await s.call('POST', '/api/v1/models/d/versions/v1/reference', undefined, { session, raw: csv(refRows.slice(0, 10)), contentType: 'text/csv' });
     assert.equal(up.status, 403);
     assert.equal((await s.call('GET', '/api/v1/models/d/versions/v1/reference')).body.rows, 4000);
+  });
+});
+
+describe('drift answers that must agree with each other (review of issue 5)', () => {
+  let s: TestServer;
+  const g = rng(7);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - g())) * Math.cos(2 * Math.PI * g());
+  const from = T - 8 * H, to = T + 2 * H;
+  const feature = (body: { features: { feature: string }[] }, name: string) => body.features.find((x) => x.feature === name) as Record<string, any>;
+
+  before(async () => {
+    s = await startTestServer({ VIGIL_API_RATE_LIMIT: '0', VIGIL_INGEST_RATE_LIMIT: '0' });
+    const m = { id: 'r', name: 'r', task: 'binary', owner_team: 'risk', schema: { features: [{ name: 'x', type: 'numeric' }, { name: 'k', type: 'numeric' }, { name: 'c', type: 'categorical' }], segments: ['region'] } };
+    assert.equal((await s.call('POST', '/api/v1/models', m)).status, 201);
+    for (const v of ['v1', 'v2']) assert.equal((await s.call('POST', '/api/v1/models/r/versions', { version: v })).status, 201);
+    // eight hours of traffic; eu drifts in x and shows a category the reference never had
+    const preds = Array.from({ length: 4000 }, (_, i) => {
+      const eu = i % 2 === 1;
+      return { id: `q${i}`, model: 'r', version: 'v1', ts: from + Math.floor((i / 4000) * 8 * H), prediction: 1, score: 0.5,
+        features: { x: eu ? normal() + 0.5 : normal(), k: i % 20, c: eu && i % 7 === 0 ? 'z' : i % 3 ? 'a' : 'b' }, segment: { region: eu ? 'eu' : 'us' } };
+    });
+    assert.equal((await s.call('POST', '/api/v1/predictions', preds)).status, 200);
+    await s.server.ctx.stores.events.rollupStep();
+    const rows = Array.from({ length: 3000 }, (_, i) => `${normal()},${Math.floor(g() * g() * 20)},${i % 3 ? 'a' : 'b'}`);
+    const up = await s.call('POST', '/api/v1/models/r/versions/v1/reference', undefined, { raw: `x,k,c\n${rows.join('\n')}\n`, contentType: 'text/csv' });
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+  });
+  after(() => s.stop());
+
+  test('drift by segment over several hours is the drift of the window filtered to that segment', async () => {
+    // small-reference defaults for c (chi-square on 3 values with the current's new category), wasserstein for x
+    assert.equal((await s.call('PUT', '/api/v1/models/r/drift/config', { smallReferenceRows: 5000, numeric: { method: 'wasserstein' } })).status, 200);
+    try {
+      for (const name of ['x', 'c']) {
+        const seg = await s.call('GET', `/api/v1/models/r/drift/segments?segment=region&feature=${name}&from=${from}&to=${to}`);
+        assert.equal(seg.status, 200, JSON.stringify(seg.body));
+        for (const region of ['eu', 'us']) {
+          const v = seg.body.values.find((x: { value: string }) => x.value === region);
+          const d = feature((await s.call('GET', `/api/v1/models/r/drift?from=${from}&to=${to}&path=streaming&segment.region=${region}`)).body, name);
+          assert.equal(typeof d.drifted, 'boolean', `${name} ${region}`);
+          assert.equal(v.drifted, d.drifted, `${name} ${region}`);
+          if (d.statistic === 'Infinity') assert.equal(v.statistic, null); // chi-square of a category the reference never had
+          else assert.ok(Math.abs(v.statistic - d.statistic) <= 1e-12 * Math.max(1, Math.abs(d.statistic)), `${name} ${region}: by segment ${v.statistic}, filtered ${d.statistic}`);
+        }
+      }
+    } finally {
+      assert.equal((await s.call('PUT', '/api/v1/models/r/drift/config', {})).status, 200);
+    }
+  });
+
+  test('PSI on deciles and Hellinger of a numeric feature with few values: the streaming answer is the exact one', async () => {
+    for (const method of ['psi_quantile', 'hellinger']) {
+      assert.equal((await s.call('PUT', '/api/v1/models/r/drift/config', { features: { k: { method } } })).status, 200);
+      const a = feature((await s.call('GET', `/api/v1/models/r/drift?from=${from}&to=${to}&path=streaming`)).body, 'k');
+      const e = feature((await s.call('GET', `/api/v1/models/r/drift?from=${from}&to=${to}&path=exact`)).body, 'k');
+      assert.deepEqual([a.method, a.path, e.path], [method, 'streaming', 'exact']);
+      assert.ok(Math.abs(a.statistic - e.statistic) <= 1e-12, `${method}: streaming ${a.statistic}, exact ${e.statistic}`);
+    }
+    assert.equal((await s.call('PUT', '/api/v1/models/r/drift/config', {})).status, 200);
+  });
+
+  test('a step too fine for the range is refused with the step that works', async () => {
+    const res = await s.call('GET', '/api/v1/models/r/drift?from=now-1000d&to=now&step=1h');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.details[0].field, 'step');
+    assert.match(res.body.error.details[0].message, /at most 1000 points; use a step of at least 24h/);
+    assert.equal((await s.call('GET', '/api/v1/models/r/drift?from=now-1000d&to=now&step=1d&path=streaming')).status, 200);
+  });
+
+  test('an upload without rows, or to a version that does not exist, leaves the reference as it was', async () => {
+    const before = (await s.call('GET', '/api/v1/models/r/versions/v1/reference')).body;
+    const empty = await s.call('POST', '/api/v1/models/r/versions/v1/reference', undefined, { raw: 'x,k,c\n', contentType: 'text/csv' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.error.message, /no data rows/);
+    assert.equal((await s.call('GET', '/api/v1/models/r/versions/v1/reference')).body.created_at, before.created_at);
+    // the exact path still reads the reference's rows
+    const x = feature((await s.call('GET', `/api/v1/models/r/drift?from=${from}&to=${to}&path=exact`)).body, 'x');
+    assert.deepEqual([x.status, x.path], ['ok', 'exact']);
+    const none = await s.call('POST', '/api/v1/models/r/versions/v9/reference', undefined, { raw: 'x,k,c\n1,2,a\n', contentType: 'text/csv' });
+    assert.equal(none.status, 404);
+    assert.match(none.body.error.message, /no version "v9"/);
+  });
+
+  test('two reference changes at once are made one after the other', async () => {
+    // slow the read-back of the first upload so the second one lands in the middle of it
+    const events = s.server.ctx.stores.events;
+    const read = events.referenceValues.bind(events);
+    let calls = 0;
+    events.referenceValues = async (...a: Parameters<typeof read>) => {
+      if (++calls === 2) await new Promise((res) => setTimeout(res, 400));
+      return read(...a);
+    };
+    try {
+      const file = (n: number, c: string) => `x,k,c\n${Array.from({ length: n }, (_, i) => `${i / n},${i % 30},${c}`).join('\n')}\n`;
+      const [a, b] = await Promise.all([
+        s.call('POST', '/api/v1/models/r/versions/v1/reference?name=A', undefined, { raw: file(1000, 'a'), contentType: 'text/csv' }),
+        new Promise((res) => setTimeout(res, 100)).then(() => s.call('POST', '/api/v1/models/r/versions/v2/reference?name=B', undefined, { raw: file(2000, 'b'), contentType: 'text/csv' })),
+      ]);
+      assert.deepEqual([a.status, b.status], [201, 201]);
+      const v1 = (await s.call('GET', '/api/v1/models/r/versions/v1/reference')).body;
+      assert.deepEqual(Object.values(v1.features).map((f: any) => f.rows), [1000, 1000, 1000]);
+      const [newest] = (await s.call('GET', '/api/v1/models/r/references')).body.references;
+      assert.equal(newest.version, 'v2');
+      const v2 = (await s.call('GET', '/api/v1/models/r/versions/v2/reference')).body;
+      assert.deepEqual((await events.getHistogramSpecs('r')).x, { kind: 'edges', edges: v2.features.x.edges }); // the live histograms follow the newest
+    } finally {
+      events.referenceValues = read;
+    }
+  });
+
+  test('a reference with no values for the features: no infinities invented, and the answer says why there is no drift', async () => {
+    assert.equal((await s.call('POST', '/api/v1/models', { id: 'e', name: 'e', task: 'binary', owner_team: 'risk', schema: { features: [{ name: 'x', type: 'numeric' }] } })).status, 201);
+    assert.equal((await s.call('POST', '/api/v1/models/e/versions', { version: '1' })).status, 201);
+    const preds = Array.from({ length: 100 }, (_, i) => ({ id: `e${i}`, model: 'e', version: '1', ts: from + i * 1000, prediction: 1, features: { x: i } }));
+    assert.equal((await s.call('POST', '/api/v1/predictions', preds)).status, 200);
+    await s.server.ctx.stores.events.rollupStep();
+    assert.equal((await s.call('POST', '/api/v1/models/e/versions/1/reference', undefined, { raw: 'x\n\n\n', contentType: 'text/csv' })).status, 201);
+    for (const path of ['auto', 'exact']) {
+      const d = await s.call('GET', `/api/v1/models/e/drift?from=${from}&to=${to}&path=${path}`);
+      assert.equal(d.body.status, 'no_data', path);
+      assert.match(d.body.message, /the reference has no values for x/);
+      assert.deepEqual(feature(d.body, 'x').current, { used: 100, missing: 0, infinite: 0 });
+    }
   });
 });

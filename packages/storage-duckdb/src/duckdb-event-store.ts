@@ -307,6 +307,38 @@ export class DuckDbEventStore implements EventStore {
     return this.grouped(valueCountsSql(q), (r, group, bucket) => ({ group, bucket, feature: String(r.feature_name), value: String(r.value), count: num(r.count) }), keys);
   }
 
+  async readDriftCounts(modelId: string, q: RollupQuery): Promise<{ specs: Record<string, HistogramSpec>; histograms: HistogramRow[]; values: ValueCountRow[] }> {
+    if (this.readerCount === 0) throw new Error('event store is not initialised');
+    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+    const keys = q.groupBy.filter((g) => g !== 'feature');
+    const group = (r: Row, b: Built) => {
+      const g: Record<string, string> = {};
+      keys.forEach((k, i) => (g[k] = r[b.groupAliases[i] as string] === null ? '' : String(r[b.groupAliases[i] as string])));
+      return g;
+    };
+    try {
+      // one snapshot: the specs table and the rows counted on them change together (recountNumeric)
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const specRows = await this.rowsOn(conn, 'SELECT feature, spec FROM hist_specs WHERE model = ?', [modelId]);
+        const hb = histogramsSql(q), vb = valueCountsSql(q);
+        const hist = await this.rowsOn(conn, hb.sql, hb.params);
+        const vals = await this.rowsOn(conn, vb.sql, vb.params);
+        return {
+          specs: Object.fromEntries(specRows.map((r) => [String(r.feature), JSON.parse(String(r.spec)) as HistogramSpec])),
+          histograms: hist.map((r) => ({ group: group(r, hb), bucket: num(r.b), feature: String(r.feature_name), bin: num(r.bin), count: num(r.count), min: numOrNull(r.min), max: numOrNull(r.max) })),
+          values: vals.map((r) => ({ group: group(r, vb), bucket: num(r.b), feature: String(r.feature_name), value: String(r.value), count: num(r.count) })),
+        };
+      } finally {
+        await conn.run('COMMIT').catch(() => undefined);
+      }
+    } finally {
+      const next = this.readerWaiters.shift();
+      if (next) next(conn);
+      else this.readers.push(conn);
+    }
+  }
+
   private specsOf(modelId: string): ReadonlyMap<string, HistogramSpec> {
     return this.specs.get(modelId) ?? new Map();
   }
@@ -332,7 +364,9 @@ export class DuckDbEventStore implements EventStore {
     try {
       columns = (await this.rows(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name));
     } catch (e) {
-      throw new VigilError('validation_failed', `the reference file is not readable ${format === 'csv' ? 'CSV' : 'Parquet'}: ${String((e as Error).message).split('\n')[0]}`, {
+      // DuckDB's message names the file by its path on the server: say "the file" instead
+      const why = String((e as Error).message).split('\n')[0]!.split(file).join('the file');
+      throw new VigilError('validation_failed', `the reference file is not readable ${format === 'csv' ? 'CSV' : 'Parquet'}: ${why}`, {
         details: [{ field: 'body', message: `expected a ${format === 'csv' ? 'CSV file with a header row' : 'Parquet file'}` }],
       });
     }
@@ -359,7 +393,10 @@ export class DuckDbEventStore implements EventStore {
     load.rows = await this.q().push(async (conn) => {
       for (const sql of createRefTableSql(model)) await conn.run(sql);
       await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
-      return (await conn.run(insertFromFileSql(model, pairs, from, version))).rowsChanged;
+      const rows = (await conn.run(insertFromFileSql(model, pairs, from, version))).rowsChanged;
+      // thrown inside the transaction, so the version's earlier rows are rolled back into place
+      if (rows === 0) throw new VigilError('validation_failed', 'the reference file has no data rows; nothing was stored', { details: [{ field: 'body', message: 'expected a header row and at least one row of values' }] });
+      return rows;
     }, { noBatch: true });
     return load;
   }
@@ -370,7 +407,9 @@ export class DuckDbEventStore implements EventStore {
       await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
       const params: (string | number)[] = [];
       const sql = insertFromWindowSql(model, version, window, params);
-      return (await conn.run(sql, params)).rowsChanged;
+      const n = (await conn.run(sql, params)).rowsChanged;
+      if (n === 0) throw new VigilError('validation_failed', 'the window holds no predictions; nothing was stored', { details: [{ field: 'from', message: 'choose a window with traffic (see GET /api/v1/query?metric=predictions.count)' }] });
+      return n;
     }, { noBatch: true });
     return { rows, features: model.schema.features.map((f) => f.name), missing: [], ignored: [] };
   }
@@ -396,13 +435,17 @@ export class DuckDbEventStore implements EventStore {
     }
   }
 
-  async referenceValues(model: Model, version: string, feature: string): Promise<FeatureColumn> {
+  async referenceValues(model: Model, version: string, feature: string, limit?: number): Promise<FeatureColumn> {
     const f = model.schema.features.find((x) => x.name === feature);
     if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${feature}`);
     const exists = await this.rows(`SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?`, [`ref_${model.id}`, `f:${feature}`]);
     const numeric = f.type === 'numeric';
     if (exists.length === 0) return numeric ? { kind: 'numeric', values: new Float64Array(0) } : { kind: 'text', values: [] };
-    return this.column(`SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} FROM ${refTable(model.id)} WHERE version = ?`, [version], numeric);
+    const select = `SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} AS v FROM ${refTable(model.id)} WHERE version = ?`;
+    if (limit === undefined) return this.column(select, [version], numeric);
+    const [c] = await this.rows(`SELECT count(*) AS n FROM ${refTable(model.id)} WHERE version = ?`, [version]);
+    const sql = num(c?.n) > limit ? `SELECT v FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select;
+    return this.column(sql, [version], numeric);
   }
 
   async windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }> {

@@ -7,6 +7,14 @@ import { lit } from './sql.ts';
 const HOUR = 3_600_000;
 
 /**
+ * A double as a SQL constant that DuckDB reads back as the same double. A bare literal such as
+ * 0.013832575231790543 is parsed as a DECIMAL and then rounded to a neighbouring double, which
+ * moved values lying on an edge into the other bin; a string cast parses the shortest round-trip
+ * form JavaScript prints exactly.
+ */
+export const double = (x: number): string => `'${String(x)}'::DOUBLE`;
+
+/**
  * Statements that count one model's predictions in batches (lo, hi] into the hourly histogram
  * and value-count rollups. `onlyNumeric`: recount the numeric features alone (after their specs
  * changed); categorical and boolean counts do not depend on any spec.
@@ -30,8 +38,8 @@ export function histogramFoldSql(model: Model, specs: ReadonlyMap<string, Histog
         // negated that is the largest edge <= x, our bin [e_j, e_j+1) (no edge: bin 0). It binary-
         // searches in C++, several times faster than a CASE tree. Only the outer bins get their
         // smallest / largest value (the group's); inner bins are known to lie within their edges.
-        const neg = [...spec.edges].reverse().map((e) => `${-e}::DOUBLE`).join(', ');
-        const pos = spec.edges.map((e) => `${e}::DOUBLE`).join(', ');
+        const neg = [...spec.edges].reverse().map((e) => double(-e)).join(', ');
+        const pos = spec.edges.map(double).join(', ');
         const last = spec.edges.length;
         hist.push(`SELECT version, ${segSel}bucket, ${lit(f.name)} AS feature, bin, n AS count, CASE WHEN bin = 0 THEN lo END AS min, CASE WHEN bin = ${last} THEN hi END AS max FROM (
             SELECT *, coalesce(list_indexof([${pos}], -k), 0) AS bin FROM (

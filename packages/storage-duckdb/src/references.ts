@@ -17,8 +17,13 @@ export function createRefTableSql(model: Model): string[] {
   ];
 }
 
+/**
+ * A CSV is read as text (the dialect is still detected): each value is then converted by its
+ * feature's type alone, so a category such as "2.50" or "1.0" is kept as written, not turned into
+ * the number the column's detected type would make of it ("2.5", "1").
+ */
 export const sourceSql = (file: string, format: 'csv' | 'parquet'): string =>
-  format === 'parquet' ? `read_parquet(${lit(file)})` : `read_csv(${lit(file)}, header = true, auto_detect = true, sample_size = -1)`;
+  format === 'parquet' ? `read_parquet(${lit(file)})` : `read_csv(${lit(file)}, header = true, auto_detect = true, sample_size = -1, all_varchar = true)`;
 
 /** How a source column converts to a feature's stored type; `bad` is true for a value that does not. */
 export function conversion(f: FeatureSpec, src: string): { value: string; bad: string } {

@@ -43,6 +43,12 @@ export function runDriftStoreContract(name: string, make: () => Promise<EventSto
         fs.writeFileSync(file, 'amount,country\n7,IT\n');
         assert.equal((await store.loadReferenceFile(MODEL, 'v1', file, 'csv')).rows, 1);
         assert.deepEqual([...(await store.referenceValues(MODEL, 'v1', 'amount')).values], [7]);
+        // categories are kept as written, whatever type the column's values look like
+        for (const values of [['2.50', '1.0'], ['007', '10']]) {
+          fs.writeFileSync(file, `amount,country\n${values.map((v, i) => `${i},${v}`).join('\n')}\n`);
+          await store.loadReferenceFile(MODEL, 'v1', file, 'csv');
+          assert.deepEqual((await store.referenceValues(MODEL, 'v1', 'country')).values, values);
+        }
         await store.deleteReference('fraud', 'v1');
         assert.equal((await store.referenceValues(MODEL, 'v1', 'amount')).values.length, 0);
       }));
@@ -68,7 +74,17 @@ export function runDriftStoreContract(name: string, make: () => Promise<EventSto
         await assert.rejects(store.loadReferenceFile(MODEL, 'v1', none, 'csv'), /no column named after a feature/);
         const garbage = path.join(dir, 'x.parquet');
         fs.writeFileSync(garbage, 'not parquet');
-        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', garbage, 'parquet'), (e: unknown) => e instanceof VigilError && e.code === 'validation_failed');
+        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', garbage, 'parquet'), (e: unknown) => {
+          assert.ok(e instanceof VigilError && e.code === 'validation_failed');
+          assert.ok(!e.message.includes(dir), `the server's path stays out of the message: ${e.message}`);
+          return true;
+        });
+        // a header without rows, or a window without predictions, keeps the earlier rows too
+        const empty = path.join(dir, 'empty.csv');
+        fs.writeFileSync(empty, 'amount,country\n');
+        await assert.rejects(store.loadReferenceFile(MODEL, 'v1', empty, 'csv'), /no data rows/);
+        await assert.rejects(store.loadReferenceWindow(MODEL, 'v1', { from: T0, to: T0 + HOUR, versions: null, segments: {} }), /no predictions/);
+        assert.deepEqual([...(await store.referenceValues(MODEL, 'v1', 'amount')).values], [1, 2]);
       }));
 
     test('a window of predictions becomes a reference; window values can be sampled', () =>
@@ -109,6 +125,11 @@ export function runDriftStoreContract(name: string, make: () => Promise<EventSto
         assert.deepEqual(await store.getHistogramSpecs('fraud'), { amount: { kind: 'edges', edges: [10, 50] } });
         const bins = (await store.queryHistograms(hourly())).sort((a, b) => a.bin - b.bin);
         assert.deepEqual(bins.map((b) => [b.bin, b.count, b.min, b.max]), [[0, 9, 1, null], [1, 36, null, null], [2, 45, null, 99]]);
+        // specs and the rows counted on them, in one snapshot
+        const snap = await store.readDriftCounts('fraud', hourly());
+        assert.deepEqual(snap.specs, { amount: { kind: 'edges', edges: [10, 50] } });
+        assert.deepEqual(snap.histograms.map((b) => [b.bin, b.count]).sort((a, b) => a[0]! - b[0]!), bins.map((b) => [b.bin, b.count]));
+        assert.deepEqual(snap.values.filter((r) => r.feature === 'country').map((r) => r.count).sort(), [50, 50]);
         // later folds use the specs too
         await store.appendPredictions({ model: MODEL, records: [pred(1000, { features: { amount: 10, country: 'IT', is_new: true }, ts: T0 + 5000 })] });
         await store.rollupStep();
@@ -120,6 +141,20 @@ export function runDriftStoreContract(name: string, make: () => Promise<EventSto
         const bySeg = await store.queryValueCounts(hourly({ groupBy: ['segment.region'], filters: { feature: 'amount' } }));
         assert.equal(bySeg.filter((r) => r.group['segment.region'] === 'eu').reduce((a, r) => a + r.count, 0), 50); // odd ids 1..99, never null
         assert.equal(bySeg.every((r) => r.feature === 'amount'), true);
+      }));
+
+    test('a value equal to an edge is counted in the bin that edge starts, for any double', () =>
+      withStore(async ({ store }) => {
+        // edges of 17 significant digits: a store that rounds them moves the values lying on them
+        const edges = [-0.9680594898873315, 0.013832575231790543, 0.10221394836902617, 99999999958755500000];
+        const values = [...edges, -0.9680594898873316, 0.013832575231790541, 0.10221394836902616, 99999999958755480000, -0, 5e-324, -1e308, 1e308];
+        await store.appendPredictions({ model: MODEL, records: values.map((x, i) => pred(i + 1, { features: { amount: x, country: 'DE', is_new: false } })) });
+        await store.rollupStep();
+        await store.setHistogramSpecs(MODEL, { amount: { kind: 'edges', edges } });
+        const expected = new Map<number, number>();
+        for (const x of values) { const bin = edges.filter((e) => e <= x).length; expected.set(bin, (expected.get(bin) ?? 0) + 1); }
+        const got = new Map((await store.queryHistograms(hourly())).map((b) => [b.bin, b.count]));
+        assert.deepEqual([...got].sort((a, b) => a[0] - b[0]), [...expected].sort((a, b) => a[0] - b[0]));
       }));
   });
 }

@@ -208,6 +208,11 @@ export interface EventStore {
   queryHistograms(q: RollupQuery): Promise<HistogramRow[]>;
   queryValueCounts(q: RollupQuery): Promise<ValueCountRow[]>;
   /**
+   * The model's histogram specs with its histogram and value-count rows, read in one snapshot:
+   * a recount with new edges never pairs new edges with rows counted on old ones.
+   */
+  readDriftCounts(modelId: string, q: RollupQuery): Promise<{ specs: Record<string, HistogramSpec>; histograms: HistogramRow[]; values: ValueCountRow[] }>;
+  /**
    * Sets how the model's numeric features are counted (features not named are no longer
    * counted) and recounts every stored prediction that way; later folds follow it.
    */
@@ -218,13 +223,17 @@ export interface EventStore {
    * Stores reference rows for (model, version) from a CSV or Parquet file, replacing earlier
    * ones: columns are matched to the model's features by name; a value that does not convert
    * to its feature's type is a VigilError validation_failed naming the column, and nothing is kept.
+   * A file without data rows is refused the same way: the version's earlier rows stay.
    */
   loadReferenceFile(model: Model, version: string, file: string, format: 'csv' | 'parquet'): Promise<ReferenceLoad>;
-  /** Stores the predictions of a window as reference rows for (model, version), replacing earlier ones. */
+  /**
+   * Stores the predictions of a window as reference rows for (model, version), replacing earlier
+   * ones; a window without predictions is a validation_failed and the earlier rows stay.
+   */
   loadReferenceWindow(model: Model, version: string, window: WindowFilter): Promise<ReferenceLoad>;
   deleteReference(modelId: string, version: string): Promise<void>;
   /** A stored reference's values of one feature (rows in storage order). */
-  referenceValues(model: Model, version: string, feature: string): Promise<FeatureColumn>;
+  referenceValues(model: Model, version: string, feature: string, limit?: number): Promise<FeatureColumn>;
   /**
    * Several features' values over a window, row-aligned, with each row's time; at most `limit`
    * rows (a uniform sample beyond), in time order.

@@ -14,7 +14,7 @@ import { parseInput } from '../http-errors.ts';
 import { auditRead } from '../services/authorize.ts';
 import { driftConfigOf, getDrift } from '../services/get-drift.ts';
 import { getDriftSegments } from '../services/get-drift-segments.ts';
-import { deleteReference, getReference, listReferences, referenceFromWindow, uploadReference } from '../services/manage-references.ts';
+import { checkReferenceTarget, deleteReference, getReference, listReferences, referenceFromWindow, uploadReference } from '../services/manage-references.ts';
 import { errorSchema, jsonSchema } from './openapi.ts';
 
 const tags = ['drift'];
@@ -24,6 +24,11 @@ const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: erro
 
 const FILE_TYPES = ['text/csv', 'application/vnd.apache.parquet', 'application/x-parquet', 'application/octet-stream'];
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Most points of a feature's drift series: each is a statistic over the step's histograms. */
+const MAX_SERIES_POINTS = 1000;
+
+const mib = (bytes: number): string => (bytes >= 1024 ** 2 ? `${Math.round(bytes / 1024 ** 2)} MiB` : `${bytes} bytes`);
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const versionParams = z.object({ id: z.string().min(1).max(64), version: z.string().min(1).max(100) });
@@ -48,7 +53,8 @@ const step = z.string().transform((v, c) => {
 
 /** Splits segment.<name>=value parameters from the others. */
 function segmentsOf(query: Record<string, unknown>): { rest: Record<string, unknown>; segments: Record<string, string> } {
-  const rest: Record<string, unknown> = {}, segments: Record<string, string> = {};
+  // no prototype: segment.__proto__=x must be an unknown segment (400), not silently no filter
+  const rest: Record<string, unknown> = {}, segments = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(query)) {
     if (k.startsWith('segment.')) {
       if (typeof v !== 'string' || k.length === 8) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: k, message: 'give one value: segment.<name>=<value>' }] });
@@ -80,7 +86,7 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
     config: writeModel,
     schema: {
       tags, summary: 'Set the drift reference of a version from a training or validation file',
-      description: `Body: the file itself, as text/csv (with a header row) or application/vnd.apache.parquet (application/octet-stream with ?format=csv|parquet also works), up to ${Math.round(limit / 1024 ** 2)} MiB. Columns are matched to the model's features by name, ignoring case; others are ignored. A value that does not fit its feature's type refuses the whole file (400 naming the column and row). Replaces the version's earlier reference. Query: name (shown in lists; default the content type).`,
+      description: `Body: the file itself, as text/csv (with a header row) or application/vnd.apache.parquet (application/octet-stream with ?format=csv|parquet also works), up to ${mib(limit)}. Columns are matched to the model's features by name, ignoring case; others are ignored. A value that does not fit its feature's type refuses the whole file (400 naming the column and row). Replaces the version's earlier reference. Query: name (shown in lists; default the content type).`,
       querystring: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'parquet'] }, name: { type: 'string', maxLength: 200 } } },
       response: { 201: { type: 'object', additionalProperties: true }, ...errors, 413: errorSchema, 415: errorSchema },
     },
@@ -93,6 +99,8 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
     }
     const format = q.format ?? (type === 'text/csv' ? 'csv' : type.includes('parquet') ? 'parquet' : null);
     if (!format) throw new VigilError('validation_failed', 'cannot tell the file format', { details: [{ field: 'format', message: 'send content-type text/csv or application/vnd.apache.parquet, or add ?format=csv|parquet' }] });
+    // an unknown model or version is answered before the file is read, not after
+    await checkReferenceTarget({ ctx, input: { modelId: id, version } });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${randomUUID()}.${format}`);
     try {
@@ -100,7 +108,7 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
       const cap = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           size += chunk.length;
-          if (size > limit) cb(new VigilError('payload_too_large', `the reference file is larger than ${Math.round(limit / 1024 ** 2)} MiB`, { hint: 'sample the file, or raise VIGIL_REFERENCE_MAX_BYTES' }));
+          if (size > limit) cb(new VigilError('payload_too_large', `the reference file is larger than ${mib(limit)}`, { hint: 'sample the file, or raise VIGIL_REFERENCE_MAX_BYTES' }));
           else cb(null, chunk);
         },
       });
@@ -158,6 +166,10 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
       version: z.string().min(1).max(100).optional(), reference: z.string().min(1).max(100).optional(),
       path: z.enum(['auto', 'streaming', 'exact']).default('auto'), step: step.optional(),
     }).strict(), rest, 'query'));
+    if (q.step !== undefined && Math.ceil((q.to - q.from) / q.step) > MAX_SERIES_POINTS) {
+      const least = Math.ceil((q.to - q.from) / MAX_SERIES_POINTS / HOUR);
+      throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'step', message: `too fine for the range: at most ${MAX_SERIES_POINTS} points; use a step of at least ${least}h, or leave it out (about 60 points)` }] });
+    }
     const done = auditRead(ctx, actorOf(req), 'drift', [id]);
     const result = await getDrift({ ctx, input: { modelId: id, from: q.from, to: q.to, version: q.version ?? null, reference: q.reference ?? null, path: q.path, stepMs: q.step ?? null, segments } });
     await done;

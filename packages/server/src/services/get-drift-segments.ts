@@ -47,15 +47,13 @@ export async function getDriftSegments({ ctx, input }: { ctx: ServiceContext; in
   const config = await driftConfigOf(ctx, model.id);
   const key = `segment.${input.segment}`;
   const q: RollupQuery = { from: grid.from, to: grid.to, stepMs: grid.step, models: [model.id], versions: input.version === null ? null : [input.version], segments: {}, groupBy: [key], filters: {} };
-  const [hist, vals, feats, specs] = await Promise.all([
-    ctx.stores.events.queryHistograms(q), ctx.stores.events.queryValueCounts(q),
-    ctx.stores.events.queryFeatures({ ...q, groupBy: [key, 'feature'] }), ctx.stores.events.getHistogramSpecs(model.id),
-  ]);
+  const [counts, feats] = await Promise.all([ctx.stores.events.readDriftCounts(model.id, q), ctx.stores.events.queryFeatures({ ...q, groupBy: [key, 'feature'] })]);
+  const { specs, histograms: hist, values: vals } = counts;
   // each segment value becomes one "bucket", so a subset of values is a subset of buckets
   const values = [...new Set([...feats, ...hist, ...vals].map((r) => r.group[key] ?? ''))].sort();
   const index = new Map(values.map((v, i) => [v, i]));
   const asSeg = <T extends { group: Record<string, string>; bucket: number }>(rows: T[]): T[] => rows.map((r) => ({ ...r, bucket: index.get(r.group[key] ?? '') as number }));
-  const segHist: HistogramRow[] = asSeg(hist), segVals: ValueCountRow[] = asSeg(vals);
+  const segHist = mergeBins(asSeg(hist)), segVals: ValueCountRow[] = asSeg(vals);
   const traffic = new Map<string, number>();
   for (const r of feats) if (r.feature === model.schema.features[0]?.name) traffic.set(r.group[key] ?? '', (traffic.get(r.group[key] ?? '') ?? 0) + r.count);
   const all = [...traffic.values()].reduce((a, b) => a + b, 0);
@@ -76,7 +74,11 @@ export async function getDriftSegments({ ctx, input }: { ctx: ServiceContext; in
       const used = p.kind === 'numeric' && p.binning === 'quantiles'
         ? [...(cur.bins.get(i)?.values() ?? [])].reduce((a, x) => a + x.count, 0)
         : [...(cur.values.get(i)?.values() ?? [])].reduce((a, x) => a + x, 0);
-      const choice = chooseMethod({ name: f.name, kind: p.kind, referenceRows: p.used, currentRows: used, distinctValues: p.kind === 'numeric' && p.binning === 'quantiles' ? p.distinct : Math.max(p.distinct, 2) }, config);
+      // distinct values of the reference and this segment's traffic together, as getDrift counts them
+      const distinct = p.kind === 'numeric' && p.binning === 'quantiles'
+        ? p.distinct
+        : new Set([...Object.keys(p.values), ...[...(cur.values.get(i)?.keys() ?? [])].map((k) => (p.kind === 'numeric' ? String(Number(k)) : k))]).size;
+      const choice = chooseMethod({ name: f.name, kind: p.kind, referenceRows: p.used, currentRows: used, distinctValues: distinct }, config);
       if (choice.status !== 'ok') continue;
       const a = streamAnswer(choice.method, p, cur, [i], specs[f.name]);
       const v = a && a.status === 'ok' ? streamingVerdict(choice.method, a, choice.threshold) : null;
@@ -94,4 +96,21 @@ export async function getDriftSegments({ ctx, input }: { ctx: ServiceContext; in
     return { value, count, traffic_share: all > 0 ? count / all : 0, drifted_features: drifted, features_with_data: decided, drift_share: decided > 0 ? drifted / decided : null, statistic, drifted: verdict, contribution };
   }).sort((a, b) => (b.contribution ?? -Infinity) - (a.contribution ?? -Infinity) || b.count - a.count);
   return result;
+}
+
+/**
+ * One row per segment value, feature and bin: the rows of every hour of the window summed (each
+ * segment value stands for one "bucket", and currentOf keeps one row per bucket and bin).
+ */
+function mergeBins(rows: HistogramRow[]): HistogramRow[] {
+  const out = new Map<string, HistogramRow>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.bucket, r.feature, r.bin]);
+    const m = out.get(k);
+    if (!m) { out.set(k, { ...r }); continue; }
+    m.count += r.count;
+    if (r.min !== null && (m.min === null || r.min < m.min)) m.min = r.min;
+    if (r.max !== null && (m.max === null || r.max > m.max)) m.max = r.max;
+  }
+  return [...out.values()];
 }

@@ -11,6 +11,8 @@ import { calibrationFor } from './drift-calibration.ts';
 import { multivariateDrift, type MultivariateDrift } from './drift-multivariate.ts';
 
 const HOUR = 3_600_000;
+/** Rows a side the exact path reads at most; beyond, a uniform sample (said in the answer). */
+export const EXACT_MAX_ROWS = 2_000_000;
 /** Points in a drift series at most. */
 const SERIES_POINTS = 60;
 
@@ -44,6 +46,8 @@ export interface FeatureDrift {
   drifted: boolean | null;
   bound: { lower: number; upper: number } | null;
   calibrated: { threshold: number; false_alarm_rate: number; default_false_alarm_rate: number } | null;
+  /** The exact path read uniform samples (more than EXACT_MAX_ROWS rows a side): how many. */
+  sample: { reference_rows: number; current_rows: number } | null;
   reference: Accounting;
   current: Accounting;
   distribution: Distribution | null;
@@ -121,7 +125,7 @@ export function currentOf(feature: string, hist: HistogramRow[], vals: ValueCoun
  * and the largest of the last; inner bins are bounded by their edges, which is what the
  * streaming bounds then assume.
  */
-export function binnedOf(profile: Extract<FeatureProfile, { kind: 'numeric' }>, buckets: Iterable<Map<number, { count: number; min: number | null; max: number | null }>>): BinnedSample {
+export function binnedOf(profile: Extract<FeatureProfile, { kind: 'numeric' }>, buckets: Iterable<Map<number, { count: number; min: number | null; max: number | null }>>): BinnedSample | null {
   const m = profile.counts.length;
   const counts = new Float64Array(m), mins: (number | null)[] = new Array<number | null>(m).fill(null), maxs: (number | null)[] = new Array<number | null>(m).fill(null);
   for (const b of buckets) {
@@ -134,10 +138,11 @@ export function binnedOf(profile: Extract<FeatureProfile, { kind: 'numeric' }>, 
   }
   for (let j = 0; j < m; j++) {
     if (!((counts[j] as number) > 0)) continue;
-    // the first bin's lower end and the last bin's upper end come from the rollups; if a fold
-    // lacks them, the reference's range is the best guess left
-    mins[j] ??= j === 0 ? Math.min(profile.min ?? 0, (profile.edges[0] ?? 0)) : (profile.edges[j - 1] as number);
-    maxs[j] ??= j === m - 1 ? Math.max(profile.max ?? 0, (profile.edges[m - 2] ?? 0)) : (profile.edges[j] as number);
+    // the first bin's lower end and the last bin's upper end come from the rollups; without them
+    // there is no bound to prove, and the feature goes to the exact path
+    if ((j === 0 && mins[j] === null) || (j === m - 1 && maxs[j] === null)) return null;
+    mins[j] ??= profile.edges[j - 1] as number;
+    maxs[j] ??= profile.edges[j] as number;
   }
   return { counts, mins, maxs };
 }
@@ -162,11 +167,12 @@ export function streamAnswer(method: DriftMethod, p: FeatureProfile, cur: Curren
   if (p.kind === 'categorical') return countsDrift(method, new Map(Object.entries(p.values)), mergeCounts(pick(cur.values), false), null);
   if (!sameSpec(spec, p)) return null;
   if (p.binning === 'values') return countsDrift(method, new Map(Object.entries(p.values)), mergeCounts(pick(cur.values), true), { std: p.std ?? 0 });
-  return binnedDrift(method, p, binnedOf(p, pick(cur.bins)));
+  const binned = binnedOf(p, pick(cur.bins));
+  return binned ? binnedDrift(method, p, binned) : { status: 'needs_exact', reason: 'the live histograms lack the range of their outer bins' };
 }
 
 function noData(feature: string, kind: 'numeric' | 'categorical', reason: string, reference: Accounting, current: Accounting): FeatureDrift {
-  return { feature, kind, status: 'no_data', reason, path: null, method: null, statistic: null, pvalue: null, threshold: null, drifted: null, bound: null, calibrated: null, reference, current, distribution: null, unseen_categories: [], series: [] };
+  return { feature, kind, status: 'no_data', reason, path: null, method: null, statistic: null, pvalue: null, threshold: null, drifted: null, bound: null, calibrated: null, sample: null, reference, current, distribution: null, unseen_categories: [], series: [] };
 }
 
 /** Drift of a window of predictions against a reference, per feature and for the dataset (docs/drift.md). */
@@ -188,12 +194,11 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
   base.reference = info;
 
   const q: RollupQuery = { from: grid.from, to: grid.to, stepMs: grid.step, models: [model.id], versions: input.version === null ? null : [input.version], segments: input.segments, groupBy: [], filters: {} };
-  const [hist, vals, feats, specs] = await Promise.all([
-    input.path === 'exact' ? Promise.resolve([]) : ctx.stores.events.queryHistograms(q),
-    input.path === 'exact' ? Promise.resolve([]) : ctx.stores.events.queryValueCounts(q),
+  const [counts, feats] = await Promise.all([
+    input.path === 'exact' ? Promise.resolve({ specs: {} as Record<string, HistogramSpec>, histograms: [], values: [] }) : ctx.stores.events.readDriftCounts(model.id, q),
     ctx.stores.events.queryFeatures({ ...q, groupBy: ['feature'] }),
-    ctx.stores.events.getHistogramSpecs(model.id),
   ]);
+  const { specs, histograms: hist, values: vals } = counts;
   const buckets: number[] = [];
   for (let t = grid.from; t < grid.to; t += grid.step) buckets.push(t);
   const window: WindowFilter = { from: grid.from, to: grid.to, versions: q.versions, segments: input.segments };
@@ -210,8 +215,11 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
     const streamedUsed = kind === 'numeric' && p.binning === 'quantiles'
       ? total([...cur.bins.values()].flatMap((b) => [...b.values()].map((x) => x.count)))
       : total(mergeCounts(cur.values.values(), kind === 'numeric'));
-    let curAcc: Accounting = { used: count - nulls, missing: nulls, infinite: kind === 'numeric' ? Math.max(0, numCount - streamedUsed) : 0 };
-    if (kind === 'numeric' && input.path !== 'exact' && sameSpec(specs[f.name], p)) curAcc = { ...curAcc, used: streamedUsed };
+    // ingestion refuses NaN and infinities (data quality counts them as nan_or_infinity), so a
+    // stored value is finite: used = present values; the histograms, when they hold the feature,
+    // say the same up to the last fold
+    let curAcc: Accounting = { used: count - nulls, missing: nulls, infinite: 0 };
+    if (kind === 'numeric' && input.path !== 'exact' && sameSpec(specs[f.name], p)) curAcc = { ...curAcc, used: Math.min(streamedUsed, numCount) };
 
     const distinct = kind === 'numeric' && p.binning === 'quantiles'
       ? p.distinct
@@ -224,8 +232,9 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
       throw e;
     }
     if (choice.status === 'no_data') { out.push(noData(f.name, kind, choice.reason, refAcc, curAcc)); continue; }
-    const { method } = choice;
+    let method = choice.method;
     let threshold = choice.threshold;
+    let sample: FeatureDrift['sample'] = null;
     let calibrated: FeatureDrift['calibrated'] = null;
     if (config.calibration && curAcc.used > 0) {
       const cal = await calibrationFor(ctx, model, ref, f.name, kind, method, curAcc.used, config.calibration, p.kind === 'numeric' && p.integer);
@@ -246,7 +255,19 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
     if (needExact && input.path !== 'streaming') {
       // the exact path: every raw value of the window against every reference value
       featurePath = 'exact';
-      const [rv, cv] = await Promise.all([ctx.stores.events.referenceValues(model, ref.version, f.name), ctx.stores.events.windowValues(model, f.name, window)]);
+      const [rv, cv] = await Promise.all([ctx.stores.events.referenceValues(model, ref.version, f.name, EXACT_MAX_ROWS), ctx.stores.events.windowValues(model, f.name, window, EXACT_MAX_ROWS)]);
+      if (cv.total > cv.values.length || p.rows > rv.values.length) {
+        sample = { reference_rows: rv.values.length, current_rows: cv.values.length };
+        reason = `the exact path read uniform samples of ${EXACT_MAX_ROWS.toLocaleString('en')} rows a side (the reference has ${p.rows}, the window ${cv.total})`;
+      }
+      if (p.kind === 'numeric' && p.binning === 'values' && cv.kind === 'numeric' && !sameSpec(specs[f.name], p) && !config.features?.[f.name]?.method && !config.numeric?.method && !config.method) {
+        // the live counts did not say which values the window holds: the default method is chosen
+        // again from the raw values, on the reference's and the window's distinct values together
+        const seen = new Set(Object.keys(p.values));
+        for (let i = 0; i < cv.values.length && seen.size <= config.lowCardinality; i++) if (Number.isFinite(cv.values[i])) seen.add(String(cv.values[i]));
+        const again = chooseMethod({ name: f.name, kind, referenceRows: p.used, currentRows: curAcc.used, distinctValues: seen.size }, config);
+        if (again.status === 'ok' && again.method !== method) { method = again.method; if (!calibrated) threshold = again.threshold; }
+      }
       const score = scoreSamples(method, kind, rv.values, cv.values, { integer: kind === 'numeric' && p.kind === 'numeric' && p.integer });
       if (!score) { out.push(noData(f.name, kind, `feature ${f.name} has no values in the window`, refAcc, curAcc)); continue; }
       answer = { status: 'ok', statistic: score.statistic, pvalue: score.pvalue, bound: null, pvalueBound: null };
@@ -268,7 +289,8 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
     }
     if (!distribution) {
       if (p.kind === 'numeric' && p.binning === 'quantiles') {
-        distribution = sameSpec(specs[f.name], p) ? displayFromBins(p, binnedOf(p, cur.bins.values())) : null;
+        const binned = sameSpec(specs[f.name], p) ? binnedOf(p, cur.bins.values()) : null;
+        distribution = binned ? displayFromBins(p, binned) : null;
       } else {
         const counts = mergeCounts(cur.values.values(), kind === 'numeric');
         distribution = displayFromCounts(new Map(Object.entries(p.values)), counts);
@@ -286,7 +308,7 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
       feature: f.name, kind, status: 'ok', reason, path: ok ? featurePath : null, method, threshold,
       statistic: ok ? num(ok.statistic) : null, pvalue: ok?.pvalue ?? null, drifted,
       bound: ok?.bound ? { lower: DRIFT_METHOD_SPECS[method].score === 'p_value' && ok.pvalueBound ? ok.pvalueBound.lower : ok.bound.lower, upper: DRIFT_METHOD_SPECS[method].score === 'p_value' && ok.pvalueBound ? ok.pvalueBound.upper : ok.bound.upper } : null,
-      calibrated, reference: refAcc, current: curAcc, distribution, unseen_categories: unseen, series,
+      calibrated, sample, reference: refAcc, current: curAcc, distribution, unseen_categories: unseen, series,
     });
   }
 
@@ -297,7 +319,7 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
   return {
     ...base,
     status: anyData ? 'ok' : 'no_data',
-    message: anyData ? null : `no predictions of model ${model.id} in this window${input.version ? ` for version ${input.version}` : ''}: widen the time range`,
+    message: anyData ? null : noDataMessage(model.id, input.version, total(feats.map((r) => r.count)), out),
     path: paths.size === 0 ? null : paths.size === 2 ? 'mixed' : ([...paths][0] as 'streaming' | 'exact'),
     dataset: d.status === 'ok' ? { drifted_features: d.driftedColumns, features_with_data: d.columns, share: d.share, drift: d.drifted, threshold: config.driftShare } : base.dataset,
     features: out,
@@ -312,4 +334,11 @@ export async function getDrift({ ctx, input }: { ctx: ServiceContext; input: Dri
 
 function unseenOf(reference: Record<string, number>, current: ReadonlyMap<string, number>): { value: string; count: number }[] {
   return [...current].filter(([k]) => !(k in reference)).map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, 50);
+}
+
+function noDataMessage(model: string, version: string | null, predictions: number, features: readonly FeatureDrift[]): string {
+  if (predictions === 0) return `no predictions of model ${model} in this window${version ? ` for version ${version}` : ''}: widen the time range`;
+  const empty = features.filter((f) => f.reference.used === 0).map((f) => f.feature);
+  if (empty.length === features.length && empty.length > 0) return `the reference has no values for ${empty.join(', ')}: set a reference whose columns are named after the model's features`;
+  return `no feature has values on both sides: ${features.map((f) => f.reason).filter(Boolean).join('; ')}`;
 }

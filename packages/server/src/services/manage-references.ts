@@ -67,9 +67,29 @@ export function histogramSpecsOf(profile: ReferenceProfile): Record<string, Hist
   return specs;
 }
 
+/**
+ * Reference changes of one model, one at a time (in this process): a change replaces the rows,
+ * reads them back for the profile and sets the live histograms, so two at once could store a
+ * profile made of both files' columns, or leave the histograms on an older reference's edges.
+ */
+const pending = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(modelId: string, work: () => Promise<T>): Promise<T> {
+  const before = pending.get(modelId) ?? Promise.resolve();
+  const run = before.then(work, work);
+  const settled = run.then(() => undefined, () => undefined);
+  pending.set(modelId, settled);
+  void settled.then(() => { if (pending.get(modelId) === settled) pending.delete(modelId); });
+  return run;
+}
+
+/** Refuses an upload to a model or version that does not exist before its body is read. */
+export async function checkReferenceTarget({ ctx, input }: { ctx: ServiceContext; input: { modelId: string; version: string } }): Promise<void> {
+  await versionOf(ctx, await getModel({ ctx, input: { id: input.modelId } }), input.version);
+}
+
 async function finish(ctx: ServiceContext, actor: Actor, model: Model, version: string, load: ReferenceLoad, source: 'file' | 'window', description: string): Promise<ReferenceResult> {
+  // the event store refuses an empty load and keeps the earlier rows (EventStore contract)
   if (load.rows === 0) {
-    await ctx.stores.events.deleteReference(model.id, version);
     throw new VigilError('validation_failed', source === 'file' ? 'the reference file has no data rows' : 'the window holds no predictions; nothing was stored', {
       details: [{ field: source === 'file' ? 'body' : 'from', message: source === 'file' ? 'expected a header row and at least one row of values' : 'choose a window with traffic (see GET /api/v1/query?metric=predictions.count)' }],
     });
@@ -93,8 +113,10 @@ async function finish(ctx: ServiceContext, actor: Actor, model: Model, version: 
 export async function uploadReference({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { modelId: string; version: string; file: string; format: 'csv' | 'parquet'; name: string } }): Promise<ReferenceResult> {
   const model = await getModel({ ctx, input: { id: input.modelId } });
   await versionOf(ctx, model, input.version);
-  const load = await ctx.stores.events.loadReferenceFile(model, input.version, input.file, input.format);
-  return finish(ctx, actor, model, input.version, load, 'file', input.name);
+  return oneAtATime(model.id, async () => {
+    const load = await ctx.stores.events.loadReferenceFile(model, input.version, input.file, input.format);
+    return finish(ctx, actor, model, input.version, load, 'file', input.name);
+  });
 }
 
 export async function referenceFromWindow({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { modelId: string; version: string; window: WindowFilter } }): Promise<ReferenceResult> {
@@ -103,10 +125,9 @@ export async function referenceFromWindow({ ctx, actor, input }: { ctx: ServiceC
   const w = input.window;
   const unknown = Object.keys(w.segments).filter((s) => !model.schema.segments.includes(s));
   if (unknown.length) throw new VigilError('validation_failed', `model ${model.id} has no segment ${unknown.join(', ')}`, { details: unknown.map((s) => ({ field: `segments.${s}`, message: `segments are ${model.schema.segments.join(', ') || 'none'}` })) });
-  const load = await ctx.stores.events.loadReferenceWindow(model, input.version, w);
   const filters = [w.versions ? `version ${w.versions.join(', ')}` : null, ...Object.entries(w.segments).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
   const description = `predictions ${new Date(w.from).toISOString()} – ${new Date(w.to).toISOString()}${filters.length ? ` (${filters.join(', ')})` : ''}`;
-  return finish(ctx, actor, model, input.version, load, 'window', description);
+  return oneAtATime(model.id, async () => finish(ctx, actor, model, input.version, await ctx.stores.events.loadReferenceWindow(model, input.version, w), 'window', description));
 }
 
 export async function listReferences({ ctx, input }: { ctx: ServiceContext; input: { modelId: string } }): Promise<ReferenceInfo[]> {
@@ -123,13 +144,15 @@ export async function getReference({ ctx, input }: { ctx: ServiceContext; input:
 
 export async function deleteReference({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { modelId: string; version: string } }): Promise<void> {
   const model = await getModel({ ctx, input: { id: input.modelId } });
-  if (!(await ctx.stores.meta.deleteReferenceProfile(model.id, input.version))) {
-    throw new VigilError('not_found', `model ${model.id} version ${input.version} has no reference`);
-  }
-  await ctx.stores.events.deleteReference(model.id, input.version);
-  // the newest remaining reference, if any, now sets the live histograms
-  const [newest] = await ctx.stores.meta.listReferenceProfiles(model.id);
-  const next = newest ? await ctx.stores.meta.getReferenceProfile(model.id, newest.version) : null;
-  await ctx.stores.events.setHistogramSpecs(model, next ? histogramSpecsOf(next) : {});
+  await oneAtATime(model.id, async () => {
+    if (!(await ctx.stores.meta.deleteReferenceProfile(model.id, input.version))) {
+      throw new VigilError('not_found', `model ${model.id} version ${input.version} has no reference`);
+    }
+    await ctx.stores.events.deleteReference(model.id, input.version);
+    // the newest remaining reference, if any, now sets the live histograms
+    const [newest] = await ctx.stores.meta.listReferenceProfiles(model.id);
+    const next = newest ? await ctx.stores.meta.getReferenceProfile(model.id, newest.version) : null;
+    await ctx.stores.events.setHistogramSpecs(model, next ? histogramSpecsOf(next) : {});
+  });
   await ctx.audit.record(auditBy(actor, 'reference.delete', { type: 'model', id: model.id }, 'success', { version: input.version }));
 }

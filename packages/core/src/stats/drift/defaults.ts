@@ -77,7 +77,7 @@ export const DriftConfigSchema = z.object({
    */
   calibration: z.object({
     falseAlarmRate: z.number().gt(0).max(0.5).default(0.05),
-    resamples: z.number().int().min(20).max(5000).default(200),
+    resamples: z.number().int().min(20).max(1000).default(200),
     windows: z.enum(['random', 'contiguous']).default('random'),
   }).strict().optional(),
 }).strict();

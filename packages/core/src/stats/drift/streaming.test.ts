@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { chiSquareGoodnessOfFit } from './chi-square.ts';
 import { jensenShannon, psi, wasserstein, wassersteinNormed } from './distances.ts';
 import { ks2samp } from './ks.ts';
-import { categoricalProfile, numericProfile, type NumericProfile } from './profile.ts';
+import { categoricalProfile, numberKey, numericProfile, type NumericProfile } from './profile.ts';
+import { scoreSamples } from './score.ts';
 import { binnedDrift, binnedKs, binnedWasserstein, binSample, countsDrift, streamingVerdict } from './streaming.ts';
 
 // a small deterministic generator (the core has no Math.random)
@@ -142,4 +143,28 @@ test('numeric value counts: exact KS statistic and normed Wasserstein', () => {
   const wx = (wassersteinNormed(ref, cur) as { value: number }).value, kx = ks2samp(ref, cur)!;
   assert.ok(w.status === 'ok' && Math.abs(w.statistic - wx) < 1e-12);
   assert.ok(ks.status === 'ok' && Math.abs(ks.statistic - kx.statistic) < 1e-12 && Math.abs((ks.pvalue as number) - kx.pvalue) < 1e-12);
+});
+
+test('numeric value counts: every method gives what the exact path (scoreSamples) gives on the raw values', () => {
+  const r = rng(17);
+  const samples: [string, Float64Array, Float64Array][] = [
+    // 20 distinct integers: PSI's deciles hold two values each, Hellinger's Sturges bins several
+    ['integers', Float64Array.from({ length: 4000 }, () => Math.floor(r() * 20)), Float64Array.from({ length: 15_000 }, () => Math.floor(r() * 24) - 2)],
+    ['halves, skewed', Float64Array.from({ length: 3000 }, () => Math.floor(r() * r() * 12) / 2), Float64Array.from({ length: 12_000 }, () => Math.floor(r() * 12) / 2)],
+    ['with -0 and 0', Float64Array.from({ length: 2000 }, () => (r() < 0.3 ? -0 : Math.floor(r() * 6) - 3)), Float64Array.from({ length: 11_000 }, () => (r() < 0.3 ? 0 : Math.floor(r() * 7) - 3))],
+  ];
+  for (const [name, ref, cur] of samples) {
+    const p = numericProfile(ref);
+    assert.equal(p.binning, 'values', name);
+    const curCounts = new Map<string, number>();
+    for (const x of cur) curCounts.set(numberKey(x), (curCounts.get(numberKey(x)) ?? 0) + 1);
+    for (const method of ['psi', 'psi_quantile', 'jensenshannon', 'hellinger', 'wasserstein', 'ks', 'chisquare', 'chi2_contingency'] as const) {
+      const a = countsDrift(method, new Map(Object.entries(p.values)), curCounts, { std: p.std! });
+      const e = scoreSamples(method, 'numeric', ref, cur, { integer: p.integer });
+      assert.ok(a.status === 'ok' && e, `${name} ${method}: ${JSON.stringify(a)}`);
+      if (a.status !== 'ok' || !e) continue;
+      assert.ok(a.statistic === e.statistic || Math.abs(a.statistic - e.statistic) <= 1e-12 * Math.max(1, Math.abs(e.statistic)), `${name} ${method}: ${a.statistic} vs exact ${e.statistic}`);
+      if (e.pvalue !== null) assert.ok(Math.abs((a.pvalue as number) - e.pvalue) <= 1e-12, `${name} ${method}: p ${a.pvalue} vs exact ${e.pvalue}`);
+    }
+  }
 });

@@ -14,6 +14,7 @@
 // |F_ref − F_cur| lies between the gap of the two intervals and max(Rhi − Clo, Chi − Rlo). KS takes
 // the largest of these over pieces, Wasserstein their integral. The estimate interpolates each F
 // linearly between its bin's smallest and largest value (uniform density).
+import { DEFAULT_QUANTILE_BINS, histogramCounts, sturgesEdges } from './binning.ts';
 import { fromCounts } from './distances.ts';
 import { chiSquareContingency, chiSquareGoodnessOfFit } from './chi-square.ts';
 import { ksAsympPvalue, KS_MAX_AUTO_N } from './ks.ts';
@@ -185,10 +186,70 @@ function discreteKsW(ref: ReadonlyMap<string, number>, cur: ReadonlyMap<string, 
   return { d, w, rn, cn };
 }
 
+/** The value at `index` of the sorted sample that value counts (sorted by value) stand for. */
+function valueAt(points: readonly [number, number][], index: number): number {
+  let seen = 0;
+  for (const [x, n] of points) { seen += n; if (index < seen) return x; }
+  return (points[points.length - 1] as [number, number])[0];
+}
+
+/**
+ * PSI on the reference's deciles (binning.ts 'reference-quantiles') from value counts, as
+ * quantileInnerEdges and quantileBinCounts compute it from the values: numpy's linear quantiles of
+ * the sorted reference, then searchsorted(side='right').
+ */
+function psiQuantileOfPoints(r: [number, number][], c: [number, number][], rn: number): StreamingAnswer {
+  const q: number[] = [];
+  for (let k = 1; k < DEFAULT_QUANTILE_BINS; k++) {
+    const virtual = (rn - 1) * (k * (1 / DEFAULT_QUANTILE_BINS));
+    if (virtual >= rn - 1) { q.push(valueAt(r, rn - 1)); continue; }
+    const prev = Math.floor(virtual), gamma = virtual - prev;
+    const a = valueAt(r, prev), b = valueAt(r, prev + 1), diff = b - a;
+    q.push(gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma); // numpy's _lerp
+  }
+  q.sort((x, y) => x - y);
+  const inner = q.filter((x, i) => i === 0 || x !== q[i - 1]);
+  const bin = (x: number) => { let k = 0; while (k < inner.length && (inner[k] as number) <= x) k++; return k; };
+  const count = (points: [number, number][]) => { const out = new Float64Array(inner.length + 1); for (const [x, n] of points) out[bin(x)]! += n; return out; };
+  const v = fromCounts('psi', count(r), count(c));
+  return v.status === 'ok' ? ok(v.value, null) : { status: 'needs_exact', reason: 'no values' };
+}
+
+/**
+ * Evidently's Hellinger distance of numbers (distances.ts hellinger) from value counts: Sturges
+ * edges over the distinct values of both sides, density histograms times the bin width. An
+ * integer reference gets numpy's width of at least 1, as the exact path passes `integer` for it.
+ */
+function hellingerOfPoints(r: [number, number][], c: [number, number][], rn: number, cn: number): StreamingAnswer {
+  const integer = r.every(([x]) => Number.isInteger(x));
+  const first = r[0] as [number, number], lastR = r[r.length - 1] as [number, number];
+  const min = Math.min(first[0], (c[0] as [number, number])[0]), max = Math.max(lastR[0], (c[c.length - 1] as [number, number])[0]);
+  const distinct = new Set([...r.map((p) => p[0]), ...c.map((p) => p[0])]).size; // -0 and 0 are one value
+  const edges = sturgesEdges(min, max, distinct, integer);
+  const bins = edges.length - 1;
+  const hist = (points: [number, number][]) => {
+    const out = new Float64Array(bins);
+    for (const [x, n] of points) {
+      const one = histogramCounts(Float64Array.of(x), edges);
+      for (let i = 0; i < bins; i++) if (one[i] === 1) { out[i]! += n; break; }
+    }
+    return out;
+  };
+  const h1 = hist(r), h2 = hist(c);
+  const width = ((edges[bins] as number) - (edges[0] as number)) / bins;
+  let bc = 0;
+  for (let i = 0; i < bins; i++) {
+    const db = (edges[i + 1] as number) - (edges[i] as number);
+    bc += Math.sqrt(((h1[i] as number) / db / rn) * ((h2[i] as number) / db / cn)) * width;
+  }
+  return ok(Math.sqrt(1 - Math.min(1, Math.max(0, bc))), null);
+}
+
 /**
  * A drift method on value counts (categorical features, and numeric ones with a 'values' profile,
  * `numeric` true, whose keys are numbers): exact, as the counts are the whole data. `std` is the
- * reference's population standard deviation, for the normed Wasserstein score.
+ * reference's population standard deviation, for the normed Wasserstein score. On numbers, PSI on
+ * deciles and Hellinger bin the values as the exact path does (not one bin per value).
  */
 export function countsDrift(method: DriftMethod, ref: ReadonlyMap<string, number>, cur: ReadonlyMap<string, number>, numeric: { std: number } | null): StreamingAnswer {
   const u = union(ref, cur);
@@ -196,6 +257,12 @@ export function countsDrift(method: DriftMethod, ref: ReadonlyMap<string, number
     const r = fromCounts(m, u.ref, u.cur);
     return r.status === 'ok' ? ok(r.value, null) : { status: 'needs_exact', reason: 'no values' };
   };
+  if (numeric && (method === 'psi_quantile' || method === 'hellinger')) {
+    const r = numericPoints(ref).filter((p) => p[1] > 0), c = numericPoints(cur).filter((p) => p[1] > 0);
+    const rn = r.reduce((s, x) => s + x[1], 0), cn = c.reduce((s, x) => s + x[1], 0);
+    if (rn === 0 || cn === 0) return { status: 'needs_exact', reason: 'no values' };
+    return method === 'psi_quantile' ? psiQuantileOfPoints(r, c, rn) : hellingerOfPoints(r, c, rn, cn);
+  }
   switch (method) {
     case 'psi': case 'psi_quantile': return distance('psi');
     case 'jensenshannon': return distance('jensenshannon');
