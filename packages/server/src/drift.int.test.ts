@@ -253,6 +253,20 @@ describe('drift of a model against its reference (/api/v1/models/:id/drift)', ()
     assert.equal((await s.call('GET', '/api/v1/models/d/versions/v1/reference')).body.rows, 4000);
   });
 
+  test('uploads left behind by a crashed process are removed at start', async () => {
+    const fs = await import('node:fs'), path = await import('node:path'), os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-crashed-'));
+    fs.mkdirSync(path.join(dir, 'uploads'));
+    fs.writeFileSync(path.join(dir, 'uploads', 'left-over.csv'), 'x\n1\n');
+    const other = await startTestServer({ VIGIL_DATA_DIR: dir });
+    try {
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'uploads')), []);
+    } finally {
+      await other.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('viewers read drift but cannot set references', async () => {
     assert.equal((await s.call('POST', '/api/v1/teams', { id: 'risk' })).status, 201);
     await addUser(s, 'vera', [{ role: 'viewer', scope: { kind: 'team', team: 'risk' } }]);

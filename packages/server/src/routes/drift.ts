@@ -79,6 +79,9 @@ const windowBody = z.object({
 export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUploadBytes }: { ctx: ServiceContext; uploadDir?: string; maxUploadBytes?: number }): Promise<void> {
   const dir = uploadDir ?? path.join(os.tmpdir(), 'vigil-uploads');
   const limit = maxUploadBytes ?? 2 * 1024 ** 3;
+  // uploads left by a process that died mid-upload: the data directory is locked to this
+  // process, so whatever is in its upload folder now is nobody's (the shared temp folder is not)
+  if (uploadDir) for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) fs.rmSync(path.join(dir, f), { force: true, recursive: true });
   // reference files stream to disk as they come: never held in memory, never past the limit
   app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
 
