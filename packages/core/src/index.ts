@@ -16,3 +16,4 @@ export * from './dashboards/defaults.ts';
 export * from './health/model-health.ts';
 export * from './stats/drift/index.ts';
 export * from './quality/index.ts';
+export * from './stats/performance/index.ts';
