@@ -62,7 +62,7 @@ export async function authRoutes(app: FastifyInstance, { ctx, oidc, cookieSecure
 
   app.post('/api/v1/auth/sign-out', { config: { access: { kind: 'signed-in' } }, schema: { tags, summary: 'End this session' } }, async (req, reply) => {
     await signOut({ ctx, actor: actorOf(req) });
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
+    return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
   });
 
   app.post('/api/v1/auth/sign-out-everywhere', { config: { access: { kind: 'signed-in' } }, schema: { tags, summary: 'End every session of the caller, on every device' } }, async (req, reply) => {

@@ -52,7 +52,7 @@ export async function dashboardRoutes(app: FastifyInstance, { ctx }: { ctx: Serv
   app.post('/api/v1/dashboards', { config: signedIn, schema: { tags, summary: 'Save a dashboard (personal, or shared with a team)', description: CHANGE, body: jsonSchema(DashboardBody), response: { 201: dashboardSchema, ...errors } } }, async (req, reply) => {
     const actor = actorOf(req);
     assertChangesDashboards(actor);
-    void reply.status(201).send(await createDashboard({ ctx, actor, input: parseInput(DashboardBody, req.body, 'dashboard') }));
+    return reply.status(201).send(await createDashboard({ ctx, actor, input: parseInput(DashboardBody, req.body, 'dashboard') }));
   });
   app.put('/api/v1/dashboards/:dashboardId', { config: signedIn, schema: { tags, summary: 'Replace a dashboard\'s spec (and team: absent keeps it, null makes it personal)', description: CHANGE, body: jsonSchema(DashboardBody), response: one } }, async (req) => {
     const actor = actorOf(req);
@@ -64,7 +64,7 @@ export async function dashboardRoutes(app: FastifyInstance, { ctx }: { ctx: Serv
     const actor = actorOf(req);
     assertChangesDashboards(actor);
     await deleteDashboard({ ctx, actor, input: { id: parseInput(idParams, req.params, 'path').dashboardId } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
 
   app.get('/api/v1/dashboards/:dashboardId/export', { config: signedIn, schema: { tags, summary: 'Download a dashboard\'s spec as a file (format=json or yaml), to keep in git', querystring: jsonSchema(exportQuery) } }, async (req, reply) => {
@@ -85,6 +85,6 @@ export async function dashboardRoutes(app: FastifyInstance, { ctx }: { ctx: Serv
       throw new VigilError('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`, { hint: `send the spec as application/json or as YAML (${YAML_TYPES.join(', ')})` });
     }
     const spec = parseInput(DashboardSpecSchema, yaml ? parseDashboardYaml(req.body as string) : req.body, 'dashboard spec');
-    void reply.status(201).send(await createDashboard({ ctx, actor, input: { spec, team: team ?? null, via: 'import', format: yaml ? 'yaml' : 'json' } }));
+    return reply.status(201).send(await createDashboard({ ctx, actor, input: { spec, team: team ?? null, via: 'import', format: yaml ? 'yaml' : 'json' } }));
   });
 }

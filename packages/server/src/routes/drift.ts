@@ -118,7 +118,7 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
       await pipeline(req.body as Readable, cap, fs.createWriteStream(file, { mode: 0o600 }));
       if (size === 0) throw new VigilError('validation_failed', 'the reference file is empty', { details: [{ field: 'body', message: 'send the file as the request body' }] });
       const result = await uploadReference({ ctx, actor: actorOf(req), input: { modelId: id, version, file, format, name: q.name ?? `${format} upload` } });
-      void reply.status(201).send(result);
+      return reply.status(201).send(result);
     } finally {
       fs.rmSync(file, { force: true });
     }
@@ -134,7 +134,7 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
     const t = parseInput(z.object({ from: timeBound(now, 'from'), to: timeBound(now, 'to') }), { from: String(b.from), to: String(b.to) }, 'body');
     range(t);
     const result = await referenceFromWindow({ ctx, actor: actorOf(req), input: { modelId: id, version, window: { from: t.from, to: t.to, versions: b.version ? [b.version] : null, segments: b.segments ?? {} } } });
-    void reply.status(201).send(result);
+    return reply.status(201).send(result);
   });
 
   app.get('/api/v1/models/:id/references', { config: readModel, schema: { tags, summary: 'The drift references of a model, newest first', response: errors } }, async (req) => {
@@ -150,7 +150,7 @@ export async function driftRoutes(app: FastifyInstance, { ctx, uploadDir, maxUpl
   app.delete('/api/v1/models/:id/versions/:version/reference', { config: writeModel, schema: { tags, summary: 'Remove a version\'s reference', response: { 204: { type: 'null' }, ...errors } } }, async (req, reply) => {
     const { id, version } = parseInput(versionParams, req.params, 'path');
     await deleteReference({ ctx, actor: actorOf(req), input: { modelId: id, version } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
 
   app.get('/api/v1/models/:id/drift', {

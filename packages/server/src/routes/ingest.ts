@@ -85,6 +85,8 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       const bulk = !('single' in records);
       send(reply, await ingestPredictions({ ctx, input: { records, ...(bulk ? { raw: { bytes: body, format } } : {}) } }));
     });
+    // the reply was sent above; returning it tells Fastify so while async onSend hooks still run
+    return reply;
   });
 
   const kinds: [EventKind, string, string][] = [
@@ -101,6 +103,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         await assertCanIngest(ctx, actorOf(req), records, kind);
         send(reply, await ingestEvents({ ctx, input: { kind, records } }));
       });
+      return reply;
     });
   }
 }

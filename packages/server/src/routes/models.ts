@@ -32,7 +32,7 @@ const writeModel = { access: { kind: 'model', action: 'write' } } as const;
 export async function modelRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   app.post('/api/v1/models', { config: { access: { kind: 'any', action: 'write' } }, schema: { tags, summary: 'Register a model', body: jsonSchema(ModelCreateSchema), response: errors } }, async (req, reply) => {
     const input = parseInput(ModelCreateSchema, req.body, 'model');
-    void reply.status(201).send(await createModel({ ctx, input, actor: actorOf(req) }));
+    return reply.status(201).send(await createModel({ ctx, input, actor: actorOf(req) }));
   });
   app.get('/api/v1/models', { config: { access: { kind: 'any', action: 'read' } }, schema: { tags, summary: 'List models', querystring: jsonSchema(listQuery) } }, async (req) => {
     const input = parseInput(listQuery, req.query, 'query');
@@ -52,7 +52,7 @@ export async function modelRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceC
 
   app.post('/api/v1/models/:id/versions', { config: writeModel, schema: { tags, summary: 'Register a model version with its validation metrics', body: jsonSchema(VersionCreateSchema), response: errors } }, async (req, reply) => {
     const { id } = parseInput(idParams, req.params, 'path');
-    void reply.status(201).send(await createVersion({ ctx, actor: actorOf(req), input: { modelId: id, version: parseInput(VersionCreateSchema, req.body, 'version') } }));
+    return reply.status(201).send(await createVersion({ ctx, actor: actorOf(req), input: { modelId: id, version: parseInput(VersionCreateSchema, req.body, 'version') } }));
   });
   app.get('/api/v1/models/:id/versions', { config: readModel, schema: { tags, summary: 'List versions, newest first' } }, async (req) => ({
     items: await listVersions({ ctx, input: { modelId: parseInput(idParams, req.params, 'path').id } }),
@@ -60,7 +60,7 @@ export async function modelRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceC
 
   app.post('/api/v1/models/:id/deployments', { config: writeModel, schema: { tags, summary: 'Record a deployment of a version to an environment', body: jsonSchema(DeploymentCreateSchema), response: errors } }, async (req, reply) => {
     const { id } = parseInput(idParams, req.params, 'path');
-    void reply.status(201).send(await createDeployment({ ctx, actor: actorOf(req), input: { modelId: id, deployment: parseInput(DeploymentCreateSchema, req.body, 'deployment') } }));
+    return reply.status(201).send(await createDeployment({ ctx, actor: actorOf(req), input: { modelId: id, deployment: parseInput(DeploymentCreateSchema, req.body, 'deployment') } }));
   });
   app.get('/api/v1/models/:id/deployments', { config: readModel, schema: { tags, summary: 'List deployments, newest first', querystring: jsonSchema(envQuery) } }, async (req) => {
     const { id } = parseInput(idParams, req.params, 'path');

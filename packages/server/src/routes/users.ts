@@ -18,7 +18,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceCo
   let tags = ['users'];
   app.get('/api/v1/users', { config: admin, schema: { tags, summary: 'List users and service accounts (admin on all models)' } }, async () => ({ items: await listUsers({ ctx }) }));
   app.post('/api/v1/users', { config: admin, schema: { tags, summary: 'Create a user (with a password) or a service account (kind "service", no password)', body: jsonSchema(UserCreateSchema) } }, async (req, reply) => {
-    void reply.status(201).send(await createUser({ ctx, actor: actorOf(req), input: parseInput(UserCreateSchema, req.body, 'user') }));
+    return reply.status(201).send(await createUser({ ctx, actor: actorOf(req), input: parseInput(UserCreateSchema, req.body, 'user') }));
   });
   app.get('/api/v1/users/:userId', { config: admin, schema: { tags, summary: 'Get a user by id or username' } }, async (req) => getUser({ ctx, input: { id: parseInput(userParams, req.params, 'path').userId } }));
   app.patch('/api/v1/users/:userId', { config: admin, schema: { tags, summary: 'Change a user: grants (replaces all), disabled, persona, name, email', body: jsonSchema(UserPatchSchema) } }, async (req) => {
@@ -27,27 +27,27 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceCo
   });
   app.delete('/api/v1/users/:userId', { config: admin, schema: { tags, summary: 'Delete a user with their sessions and keys' } }, async (req, reply) => {
     await deleteUser({ ctx, actor: actorOf(req), input: { id: parseInput(userParams, req.params, 'path').userId } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
   const PasswordBody = z.object({ password: PasswordSchema }).strict();
   app.post('/api/v1/users/:userId/password', { config: admin, schema: { tags, summary: "Set a user's password (their sessions end)", body: jsonSchema(PasswordBody) } }, async (req, reply) => {
     const { userId } = parseInput(userParams, req.params, 'path');
     await resetPassword({ ctx, actor: actorOf(req), input: { id: userId, password: parseInput(PasswordBody, req.body, 'password').password } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
   app.post('/api/v1/users/:userId/unlock', { config: admin, schema: { tags, summary: 'Clear the failed sign-ins that slow or lock an account' } }, async (req, reply) => {
     await unlockUser({ ctx, actor: actorOf(req), input: { id: parseInput(userParams, req.params, 'path').userId } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
 
   tags = ['teams'];
   app.get('/api/v1/teams', { config: signedIn, schema: { tags, summary: 'Teams you belong to (all, for administrators)' } }, async (req) => ({ items: await listTeams({ ctx, actor: actorOf(req) }) }));
   app.post('/api/v1/teams', { config: admin, schema: { tags, summary: 'Create a team (models name their team in owner_team)', body: jsonSchema(TeamCreateSchema) } }, async (req, reply) => {
-    void reply.status(201).send(await createTeam({ ctx, actor: actorOf(req), input: parseInput(TeamCreateSchema, req.body, 'team') }));
+    return reply.status(201).send(await createTeam({ ctx, actor: actorOf(req), input: parseInput(TeamCreateSchema, req.body, 'team') }));
   });
   app.delete('/api/v1/teams/:teamId', { config: admin, schema: { tags, summary: 'Delete a team no model or grant names' } }, async (req, reply) => {
     await deleteTeam({ ctx, actor: actorOf(req), input: { id: parseInput(z.object({ teamId: z.string().min(1).max(100) }), req.params, 'path').teamId } });
-    void reply.status(204).send();
+    return reply.status(204).send();
   });
 
   tags = ['api keys'];
@@ -57,7 +57,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceCo
   });
   app.post('/api/v1/api-keys', { config: signedIn, schema: { tags, summary: 'Create an API key; the secret is in the answer, once', body: jsonSchema(ApiKeyCreateSchema) } }, async (req, reply) => {
     const r = await createApiKey({ ctx, actor: actorOf(req), input: parseInput(ApiKeyCreateSchema, req.body, 'API key') });
-    void reply.status(201).send({ ...r.key, secret: r.secret });
+    return reply.status(201).send({ ...r.key, secret: r.secret });
   });
   app.delete('/api/v1/api-keys/:keyId', { config: signedIn, schema: { tags, summary: 'Revoke a key (yours, or any, for administrators)' } }, async (req) =>
     revokeApiKey({ ctx, actor: actorOf(req), input: { id: parseInput(z.object({ keyId: z.string().min(1).max(64) }), req.params, 'path').keyId } }),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadConfig } from '../config.ts';
 import { startServer, type RunningServer } from '../server.ts';
+import type { Logger } from '../context.ts';
 
 export const TOKEN = 'test-admin-token-0123456789';
 
@@ -31,7 +32,7 @@ export interface TestServer {
 }
 
 /** A real server on an ephemeral port over a fresh data directory. */
-export async function startTestServer(env: Record<string, string> = {}, opts: { heartbeatMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { heartbeatMs?: number; log?: Logger } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-api-'));
   const config = loadConfig({ VIGIL_DATA_DIR: dir, VIGIL_PORT: '0', VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_ROLLUP_INTERVAL_MS: '3600000', VIGIL_LOG_LEVEL: 'silent', ...env });
   let offset = 0;
