@@ -17,3 +17,4 @@ export * from './health/model-health.ts';
 export * from './stats/drift/index.ts';
 export * from './quality/index.ts';
 export * from './stats/performance/index.ts';
+export * from './health/staleness.ts';

@@ -1,5 +1,5 @@
 /** The metric catalogue: every chart, rule and report line asks for one of these by name. */
-export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs' | 'drift';
+export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs' | 'drift' | 'staleness';
 
 export interface MetricDef {
   name: string;
@@ -29,6 +29,8 @@ export const CATALOG: readonly MetricDef[] = [
   { name: 'batch_size.mean', description: 'Mean batch size of inference calls.', unit: 'rows', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
   { name: 'score.mean', description: 'Mean predicted probability (score).', unit: 'probability', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
   { name: 'score.distribution', description: 'Predictions per score bin (20 bins on [0, 1]); one series per bin, labelled le.', unit: 'predictions', source: 'score', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'score.low_confidence_share', description: 'Share of scored predictions with a score in [0.4, 0.6): a binary classifier unsure between its classes.', unit: 'ratio', source: 'score', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'predictions.stale_share', description: 'Share of a model\'s predictions served by a version other than its production version at the time (from the deployment history); null without a production deployment.', unit: 'ratio', source: 'staleness', filters: ['model'], group_by: ['model'], resolution_ms: MIN },
   { name: 'labels.count', description: 'Predictions in the step (by prediction time) that have received a label so far.', unit: 'labels', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
   { name: 'labels.coverage', description: 'Share of the step\'s predictions that have a label so far.', unit: 'ratio', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
   { name: 'feature.null_rate', description: 'Share of accepted predictions with the feature null or absent; one series per feature.', unit: 'ratio', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },

@@ -87,6 +87,24 @@ export function scoreSeries(q: MetricQuery, rows: readonly BinValues[]): Series[
   return assemble(q, rows.map((r) => [{ ...r.group, le: (scoreBinLower(r.bin) + 1 / SCORE_BINS).toFixed(2) }, r.bucket, r.count]));
 }
 
+/** Scores in [0.4, 0.6): a binary classifier unsure between its two classes. */
+export const LOW_CONFIDENCE_BAND: readonly [number, number] = [0.4, 0.6];
+
+/** Share of scored predictions whose score falls in LOW_CONFIDENCE_BAND, from the score bins. */
+export function lowConfidenceSeries(q: MetricQuery, rows: readonly BinValues[]): Series[] {
+  const acc = new Map<string, { labels: Record<string, string>; bucket: number; low: number; total: number }>();
+  const eps = 1e-9;
+  for (const r of rows) {
+    const k = `${groupKey(r.group)}\u0000${r.bucket}`;
+    const a = acc.get(k) ?? { labels: r.group, bucket: r.bucket, low: 0, total: 0 };
+    const lower = scoreBinLower(r.bin);
+    a.total += r.count;
+    if (lower >= LOW_CONFIDENCE_BAND[0] - eps && lower < LOW_CONFIDENCE_BAND[1] - eps) a.low += r.count;
+    acc.set(k, a);
+  }
+  return assemble(q, [...acc.values()].map((a) => [a.labels, a.bucket, a.total > 0 ? a.low / a.total : null]));
+}
+
 export function featureSeries(q: MetricQuery, rows: readonly FeatureValues[]): Series[] {
   const wanted = q.filters.feature;
   const mean = q.metric.name === 'feature.mean';

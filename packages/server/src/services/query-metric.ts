@@ -4,6 +4,9 @@ import {
   VigilError,
   featureSeries,
   inferenceSeries,
+  lowConfidenceSeries,
+  staleShares,
+  type ScalarValues,
   latencySeries,
   scalarSeries,
   scoreSeries,
@@ -62,7 +65,10 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
       series = latencySeries(q, await events.queryLatencyQuantile(QUANTILE[q.metric.name] as number, rq));
       break;
     case 'score':
-      series = scoreSeries(q, await events.queryBins('score', rq));
+      series = q.metric.name === 'score.low_confidence_share' ? lowConfidenceSeries(q, await events.queryBins('score', rq)) : scoreSeries(q, await events.queryBins('score', rq));
+      break;
+    case 'staleness':
+      series = scalarSeries(q, await staleRows(ctx, q, rq));
       break;
     case 'feature':
       series = featureSeries(q, await events.queryFeatures(rq));
@@ -124,4 +130,20 @@ async function scopeQuery(ctx: ServiceContext, actor: Actor, q: MetricQuery): Pr
   }
   const visible = await readableModelIds(ctx, actor);
   return { q: visible === null ? q : { ...q, models: visible }, samplesOf: null };
+}
+
+/** predictions.stale_share: per model, traffic by version against the production version of the time. */
+async function staleRows(ctx: ServiceContext, q: MetricQuery, rq: RollupQuery): Promise<ScalarValues[]> {
+  const ids = q.models ?? (await ctx.stores.meta.listModels()).map((m) => m.id);
+  const out: ScalarValues[] = [];
+  for (const id of ids) {
+    const [deployments, rows] = await Promise.all([
+      ctx.stores.meta.listDeployments(id, { environment: 'production' }),
+      ctx.stores.events.queryInference({ ...rq, models: [id], groupBy: ['version'] }),
+    ]);
+    if (deployments.length === 0) continue;
+    const shares = staleShares(deployments, rows.map((r) => ({ bucket: r.bucket, version: r.group.version ?? '', count: r.count })));
+    for (const [bucket, value] of shares) if (value !== null) out.push({ group: q.groupBy.includes('model') ? { model: id } : {}, bucket, value });
+  }
+  return out;
 }
