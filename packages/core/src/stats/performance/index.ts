@@ -14,3 +14,4 @@ export * from './isotonic.ts';
 export * from './cbpe.ts';
 export * from './cbpe-multiclass.ts';
 export * from './concept-drift.ts';
+export * from './baseline.ts';
