@@ -21,8 +21,10 @@ import type {
   HistogramRow,
   HistogramSpec,
   InferenceRow,
+  LabelledRows,
   ListQuery,
   OverviewRow,
+  PerformanceRows,
   PredictionBatch,
   ReferenceLoad,
   RollupProgress,
@@ -37,6 +39,7 @@ import { addColumnsSql, createTableSql } from './model-tables.ts';
 import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql, samplesSql, type Built } from './queries.ts';
 import { foldModel, rebuildModel, recountNumeric } from './fold.ts';
 import { histogramsSql, valueCountsSql } from './histograms.ts';
+import { readLabelledRows, readPerformance } from './performance-reads.ts';
 import { badValuesSql, createRefTableSql, insertFromFileSql, insertFromWindowSql, refTable, sourceSql, windowWhere } from './references.ts';
 import { featCol, predTable } from './model-tables.ts';
 import { num, numOrNull } from './sql.ts';
@@ -490,6 +493,35 @@ export class DuckDbEventStore implements EventStore {
     const select = `SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} AS v FROM ${predTable(model.id)} WHERE ${where}`;
     const sql = limit !== undefined && total > limit ? `SELECT v FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select;
     return { ...(await this.column(sql, params, numeric)), total };
+  }
+
+  /** Runs `fn` on one reader connection of the pool. */
+  private async withReader<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.readerCount === 0) throw new Error('event store is not initialised');
+    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+    try {
+      return await fn(conn);
+    } finally {
+      const next = this.readerWaiters.shift();
+      if (next) next(conn);
+      else this.readers.push(conn);
+    }
+  }
+
+  /** The four performance reads in one snapshot: a fold's recompute replaces an hour's rows in all of them at once. */
+  queryPerformance(q: RollupQuery): Promise<PerformanceRows> {
+    return this.withReader(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        return await readPerformance((sql, p) => this.rowsOn(conn, sql, p), q);
+      } finally {
+        await conn.run('COMMIT').catch(() => undefined);
+      }
+    });
+  }
+
+  labelledRows(model: Model, window: WindowFilter, limit: number): Promise<LabelledRows> {
+    return this.withReader((conn) => readLabelledRows(conn, (sql, p) => this.rowsOn(conn, sql, p), model, window, limit));
   }
 
   async overview(from: number, to: number): Promise<OverviewRow[]> {

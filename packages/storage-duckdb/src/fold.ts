@@ -4,6 +4,8 @@ import type { HistogramSpec } from '@vigil/storage';
 import { dropNumericCountsSql, histogramFoldSql } from './histograms.ts';
 import { ROLLUP_TABLES } from './migrations.ts';
 import { predTable } from './model-tables.ts';
+import { compactPerformanceSql } from './performance.ts';
+import { foldPerformance } from './performance-fold.ts';
 import { compactModelSql, foldModelSql } from './rollups.ts';
 import { num } from './sql.ts';
 
@@ -36,7 +38,11 @@ export interface FoldResult {
 /** Folds the model's batches in (its watermark, hi] and, when `compact` is set, merges its partial rows. */
 export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model, specs: ReadonlyMap<string, HistogramSpec>, hi: number, compact: boolean): Promise<FoldResult> {
   const { watermark: lo, compacted } = await stateOf(rows, conn, model.id);
-  if (lo >= hi) return { rows: 0, folded: false, compacted: false };
+  if (lo >= hi) {
+    // the performance rows keep their own watermark: a database from before them catches up here
+    await foldPerformance(rows, conn, model, hi, null);
+    return { rows: 0, folded: false, compacted: false };
+  }
   const [probe] = await rows(
     conn,
     `SELECT (SELECT count(*) FROM ${predTable(model.id)} WHERE batch > ? AND batch <= ?) AS n,
@@ -50,9 +56,11 @@ export async function foldModel(rows: Rows, conn: DuckDBConnection, model: Model
     for (const sql of foldModelSql(model, lo, hi, { newLabels, oldLabels: n > 0 && probe?.old_labels === true })) await conn.run(sql);
   }
   if (n > 0) for (const sql of histogramFoldSql(model, specs, lo, hi)) await conn.run(sql);
+  await foldPerformance(rows, conn, model, hi, { lo, predictions: n > 0, newLabels, oldLabels: probe?.old_labels === true });
   await setState(conn, `watermark:${model.id}`, hi);
   if (compact && (n > 0 || newLabels)) {
     for (const sql of compactModelSql(model.id, compacted, hi)) await conn.run(sql);
+    for (const sql of compactPerformanceSql(model.id, compacted, hi)) await conn.run(sql);
     await setState(conn, `compacted:${model.id}`, hi);
     return { rows: n, folded: true, compacted: true };
   }
@@ -64,6 +72,7 @@ export async function rebuildModel(rows: Rows, conn: DuckDBConnection, model: Mo
   for (const t of ROLLUP_TABLES) await conn.run(`DELETE FROM ${t} WHERE model = ?`, [model.id]);
   for (const sql of foldModelSql(model, 0, hi, { newLabels: true, oldLabels: false })) await conn.run(sql);
   for (const sql of histogramFoldSql(model, specs, 0, hi)) await conn.run(sql);
+  await foldPerformance(rows, conn, model, hi, null, true);
   await setState(conn, `watermark:${model.id}`, hi);
   await setState(conn, `compacted:${model.id}`, hi);
   return num((await rows(conn, `SELECT count(*) AS n FROM ${predTable(model.id)} WHERE batch <= ?`, [hi]))[0]?.n);

@@ -31,6 +31,19 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE TABLE IF NOT EXISTS hist_specs (model VARCHAR NOT NULL, feature VARCHAR NOT NULL, spec VARCHAR NOT NULL, PRIMARY KEY (model, feature));
     `,
   },
+  {
+    // realized performance per hour of the prediction's time (ADR 8, performance-fold.ts): partial
+    // rows for first labels, merged by compaction; the hours of corrected labels are recomputed
+    version: 3,
+    sql: `
+      CREATE TABLE IF NOT EXISTS ru_perf_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, labelled BIGINT, delay_sum DOUBLE,
+        ll_n BIGINT, ll_sum DOUBLE, ll_skipped BIGINT, reg_n BIGINT, abs_err DOUBLE, sq_err DOUBLE, ape DOUBLE, shift DOUBLE, shifted_sum DOUBLE,
+        shifted_sq DOUBLE, y_min DOUBLE, y_max DOUBLE, reg_skipped BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_perf_conf_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, truth VARCHAR, predicted VARCHAR, count BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_perf_score_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, cls VARCHAR, bin INTEGER, positives BIGINT, negatives BIGINT, build BIGINT);
+      CREATE TABLE IF NOT EXISTS ru_perf_cal_h (model VARCHAR, version VARCHAR, seg VARCHAR, bucket BIGINT, cls VARCHAR, bins INTEGER, bin INTEGER, count BIGINT, score_sum DOUBLE, positives BIGINT, build BIGINT);
+    `,
+  },
 ];
 
-export const ROLLUP_TABLES = ['ru_inf_m', 'ru_inf_h', 'ru_bins_m', 'ru_bins_h', 'ru_feat_h', 'ru_hist_h', 'ru_vals_h'] as const;
+export const ROLLUP_TABLES = ['ru_inf_m', 'ru_inf_h', 'ru_bins_m', 'ru_bins_h', 'ru_feat_h', 'ru_hist_h', 'ru_vals_h', 'ru_perf_h', 'ru_perf_conf_h', 'ru_perf_score_h', 'ru_perf_cal_h'] as const;

@@ -4,3 +4,4 @@ export * from './meta-store.contract.ts';
 export * from './security-store.contract.ts';
 export * from './dashboard-store.contract.ts';
 export * from './drift-store.contract.ts';
+export * from './performance-store.contract.ts';

@@ -3,6 +3,7 @@ import type {
   FeatureValues,
   GroupedRow,
   InferenceValues,
+  LogLossState,
   Model,
   NormalizedLabel,
   NormalizedLog,
@@ -11,6 +12,7 @@ import type {
   NormalizedPrediction,
   NormalizedTrainingRun,
   QualityCount,
+  RegressionState,
   SampleAgg,
   ScalarValues,
 } from '@vigil/core';
@@ -157,6 +159,94 @@ export interface ValueCountRow extends GroupedRow {
   count: number;
 }
 
+/**
+ * Realized performance, per group and bucket of the PREDICTION's time (hourly rollups; a bucket is
+ * a whole number of hours), from each labelled prediction and its latest label (by label ts). The
+ * rows hold the mergeable states of the core's metrics (docs/performance-metrics.md): summing the
+ * rows of any set of buckets gives the state of the union, so a metric is exact over a window.
+ * Binary models: the positive class is `schema.classes[1]` when exactly two classes are given,
+ * else the label text '1' or 'true' (both count); labels and predictions are compared as stored
+ * text. Merge rows with the core's merge functions; a regression state carries its own shift, so
+ * use mergeRegression rather than adding its fields. See ADR 8.
+ */
+export interface PerformanceTotalsRow extends GroupedRow {
+  /** Predictions that have a label. */
+  labelled: number;
+  /** Σ over them of (latest label's ts − prediction's ts), ms; the mean delay is delay_sum / labelled. */
+  delay_sum: number;
+  /**
+   * Classifiers: rows with a probability (binary: `score`, else scores[positive]; multiclass:
+   * `scores`, when the model declares its classes); `skipped`: such rows whose label is not one
+   * of the declared classes.
+   */
+  log_loss: LogLossState;
+  /** Regression models: rows whose label is a finite number; e = prediction − label. */
+  regression: RegressionState;
+  /** Regression models: labelled rows whose label is not a finite number (left out of `regression`). */
+  regression_skipped: number;
+}
+/** Classifiers: labelled rows per (true label, predicted label), as stored text. */
+export interface PerformanceConfusionRow extends GroupedRow {
+  truth: string;
+  predicted: string;
+  count: number;
+}
+/**
+ * Score histograms for the streaming ROC AUC (the core's ScoreHistogram, DEFAULT_AUC_SCORE_BINS
+ * bins, bin = min(floor(score·bins), bins − 1)). Binary: one histogram, `class` the positive
+ * class ('1' when the model has no classes); multiclass (classes given): one per class on
+ * scores[class] (0 when absent), positive = the label is that class (one-vs-rest).
+ */
+export interface PerformanceScoreRow extends GroupedRow {
+  class: string;
+  bin: number;
+  positives: number;
+  negatives: number;
+}
+/**
+ * Uniform calibration bins as the core's CalibrationState (sklearn's calibration_curve rule: a
+ * score on an interior edge belongs to the bin below), same classes as the score rows; every
+ * backend keeps `bins` = 5 (sklearn's default) and 10.
+ */
+export interface PerformanceCalibrationRow extends GroupedRow {
+  class: string;
+  bins: number;
+  bin: number;
+  count: number;
+  score_sum: number;
+  positives: number;
+}
+/** The four kinds of performance rows, read in one snapshot. */
+export interface PerformanceRows {
+  totals: PerformanceTotalsRow[];
+  confusion: PerformanceConfusionRow[];
+  scores: PerformanceScoreRow[];
+  calibration: PerformanceCalibrationRow[];
+}
+
+/**
+ * The labelled predictions of a window joined with their latest label (the exact path: exact ROC
+ * AUC, average precision, quantile calibration, residual quantiles), row-aligned, in time order.
+ */
+export interface LabelledRows {
+  /** Labelled predictions in the window; the arrays hold at most `limit` of them (a uniform sample beyond). */
+  total: number;
+  /** Prediction time, epoch ms. */
+  ts: Float64Array;
+  /** Classifiers: the predicted label as stored text; null for regression. */
+  prediction: (string | null)[];
+  /** The prediction as a number (regression), NaN when it is not one. */
+  predictionNum: Float64Array;
+  /** `score` (NaN when absent); binary models fall back to scores[positive class]. */
+  score: Float64Array;
+  /** The `scores` object as JSON text, null when absent. */
+  scores: (string | null)[];
+  /** The latest label (by label ts), as stored text. */
+  label: string[];
+  /** That label's ts, epoch ms. */
+  labelTs: Float64Array;
+}
+
 export interface ListQuery {
   model?: string;
   from?: number;
@@ -241,6 +331,19 @@ export interface EventStore {
   windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }>;
   /** One feature's values over a window of predictions, at most `limit` rows (a uniform sample beyond). */
   windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }>;
+
+  /**
+   * Realized-performance rollups (hourly, on the prediction's time): groupBy 'model' | 'version'
+   * | 'segment.<name>'; `stepMs` must be a whole number of hours (else validation_failed); the
+   * four kinds of rows come from one snapshot. Late labels and corrections change the hours of
+   * their predictions only, and show after the next rollupStep.
+   */
+  queryPerformance(q: RollupQuery): Promise<PerformanceRows>;
+  /**
+   * The window's labelled predictions with their latest label, at most `limit` rows: beyond, a
+   * uniform sample without replacement (the same predictions on every call), in time order.
+   */
+  labelledRows(model: Model, window: WindowFilter, limit: number): Promise<LabelledRows>;
 
   listPredictions(q: ListQuery): Promise<NormalizedPrediction[]>;
   listLabels(q: ListQuery): Promise<NormalizedLabel[]>;
