@@ -22,6 +22,7 @@ import { modelRoutes } from './routes/models.ts';
 import { queryRoutes } from './routes/query.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { driftRoutes } from './routes/drift.ts';
+import { performanceRoutes } from './routes/performance.ts';
 import { streamRoutes } from './routes/stream.ts';
 
 export const VERSION = '0.1.0';
@@ -126,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(modelRoutes, { ctx });
   await app.register(queryRoutes, { ctx });
   await app.register(qualityRoutes, { ctx });
+  await app.register(performanceRoutes, { ctx });
   await app.register(driftRoutes, { ctx, ...(opts.uploadDir ? { uploadDir: opts.uploadDir } : {}), ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}) });
   await app.register(dashboardRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });

@@ -102,6 +102,8 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/models/:id/references', path: '/api/v1/models/fraud/references', allowed: READ_FRAUD },
   { method: 'GET', url: '/api/v1/models/:id/versions/:version/reference', path: '/api/v1/models/fraud/versions/v1/reference', allowed: READ_FRAUD },
   { method: 'DELETE', url: '/api/v1/models/:id/versions/:version/reference', path: '/api/v1/models/fraud/versions/v1/reference', allowed: WRITE_FRAUD },
+  { method: 'GET', url: '/api/v1/models/:id/performance', path: '/api/v1/models/fraud/performance', allowed: READ_FRAUD },
+  { method: 'GET', url: '/api/v1/models/:id/performance', path: '/api/v1/models/churn/performance', allowed: ['admin', 'editor', 'viewer', 'viewerChurn', 'keyRead', 'keyAdmin'], label: 'in another team' },
   { method: 'GET', url: '/api/v1/models/:id/drift', path: '/api/v1/models/fraud/drift', allowed: READ_FRAUD },
   { method: 'GET', url: '/api/v1/models/:id/drift', path: '/api/v1/models/churn/drift', allowed: ['admin', 'editor', 'viewer', 'viewerChurn', 'keyRead', 'keyAdmin'], label: 'in another team' },
   { method: 'GET', url: '/api/v1/models/:id/drift/segments', path: '/api/v1/models/fraud/drift/segments?segment=region', allowed: READ_FRAUD },

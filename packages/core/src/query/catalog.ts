@@ -1,5 +1,5 @@
 /** The metric catalogue: every chart, rule and report line asks for one of these by name. */
-export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs' | 'drift' | 'staleness';
+export type MetricSource = 'inference' | 'latency' | 'score' | 'feature' | 'quality' | 'samples' | 'logs' | 'drift' | 'staleness' | 'performance';
 
 export interface MetricDef {
   name: string;
@@ -33,6 +33,10 @@ export const CATALOG: readonly MetricDef[] = [
   { name: 'predictions.stale_share', description: 'Share of a model\'s predictions served by a version other than its production version at the time (from the deployment history); null without a production deployment.', unit: 'ratio', source: 'staleness', filters: ['model'], group_by: ['model'], resolution_ms: MIN },
   { name: 'labels.count', description: 'Predictions in the step (by prediction time) that have received a label so far.', unit: 'labels', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
   { name: 'labels.coverage', description: 'Share of the step\'s predictions that have a label so far.', unit: 'ratio', source: 'inference', filters: modelFilters, group_by: modelGroups, resolution_ms: MIN },
+  { name: 'performance.accuracy', description: 'Accuracy of classifiers over the labelled predictions of each step, by prediction time (late labels count in their prediction\'s hour); docs/performance.md.', unit: 'ratio', source: 'performance', filters: modelFilters, group_by: modelGroups, resolution_ms: HOUR },
+  { name: 'performance.mae', description: 'Mean absolute error of regression models over the labelled predictions of each step, by prediction time.', unit: 'label unit', source: 'performance', filters: modelFilters, group_by: modelGroups, resolution_ms: HOUR },
+  { name: 'performance.rmse', description: 'Root mean squared error of regression models over the labelled predictions of each step, by prediction time.', unit: 'label unit', source: 'performance', filters: modelFilters, group_by: modelGroups, resolution_ms: HOUR },
+  { name: 'labels.delay_mean', description: 'Mean time from a prediction to its (latest) label, for the predictions of each step that have one.', unit: 's', source: 'performance', filters: modelFilters, group_by: modelGroups, resolution_ms: HOUR },
   { name: 'feature.null_rate', description: 'Share of accepted predictions with the feature null or absent; one series per feature.', unit: 'ratio', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },
   { name: 'feature.mean', description: 'Mean of a numeric feature; one series per feature.', unit: 'feature unit', source: 'feature', filters: [...modelFilters, 'feature'], group_by: [...modelGroups, 'feature'], resolution_ms: HOUR },
   { name: 'quality.violations', description: 'Schema violations found in received records (each one refused the record it was in), per feature and kind (unknown_feature, missing_feature, wrong_type, out_of_range, unseen_category, nan_or_infinity).', unit: 'violations', source: 'quality', filters: ['model', 'feature', 'kind'], group_by: ['model', 'feature', 'kind'], resolution_ms: MIN },

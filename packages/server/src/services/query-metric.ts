@@ -18,6 +18,7 @@ import type { RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { assertCanModels, auditReadAlongside, readableModelIds } from './authorize.ts';
 import { driftRows } from './drift-series.ts';
+import { performanceRows } from './performance-series.ts';
 
 /** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
 export const MAX_SERIES = 1000;
@@ -66,6 +67,9 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
       break;
     case 'score':
       series = q.metric.name === 'score.low_confidence_share' ? lowConfidenceSeries(q, await events.queryBins('score', rq)) : scoreSeries(q, await events.queryBins('score', rq));
+      break;
+    case 'performance':
+      series = scalarSeries(q, await performanceRows(ctx, q, rq));
       break;
     case 'staleness':
       series = scalarSeries(q, await staleRows(ctx, q, rq));

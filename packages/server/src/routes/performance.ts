@@ -1,0 +1,68 @@
+import { parseDuration, parseTimeBound, VigilError } from '@vigil/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../auth/access.ts';
+import type { ServiceContext } from '../context.ts';
+import { parseInput } from '../http-errors.ts';
+import { auditRead } from '../services/authorize.ts';
+import { getPerformance } from '../services/get-performance.ts';
+import { errorSchema } from './openapi.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Series points one answer holds at most. */
+const MAX_POINTS = 1000;
+
+const timeBound = (now: number, field: string) =>
+  z.string().transform((v, c) => {
+    const t = parseTimeBound(v, now);
+    if (t === null) {
+      c.addIssue({ code: 'custom', message: `${field}: RFC 3339, epoch ms, "now" or "now-<duration>"` });
+      return z.NEVER;
+    }
+    return t;
+  });
+const step = z.string().transform((v, c) => {
+  const d = parseDuration(v) ?? (/^\d+$/.test(v) ? Number(v) : null);
+  if (d === null || d < HOUR || d % HOUR !== 0) {
+    c.addIssue({ code: 'custom', message: 'a whole number of hours (1h, 6h, 1d, or milliseconds): performance is kept per hour of the prediction' });
+    return z.NEVER;
+  }
+  return d;
+});
+
+export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
+  app.get('/api/v1/models/:id/performance', {
+    config: { access: { kind: 'model', action: 'read' } },
+    schema: {
+      tags: ['performance'],
+      summary: 'Realized performance of a model over a window, from its predictions joined with their latest labels',
+      description: 'Query: from / to (default the last 24 h), version, step (whole hours), segment.<name>=value, exact=true (exact ROC AUC and average precision from the labelled rows, else the streaming AUC with its bound). Buckets are the hours of the predictions, not of the labels: a late label changes the hour of its prediction. Metrics merge exactly over the window (confusion counts, sums); the answer also holds label coverage and delay, the confusion matrix, the calibration curve, and the version\'s validation metrics beside the live ones with a significance test where one applies (docs/performance.md).',
+      response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+    },
+  }, async (req) => {
+    const { id } = parseInput(z.object({ id: z.string().min(1).max(64) }), req.params, 'path');
+    const now = ctx.clock.now();
+    const query = req.query as Record<string, unknown>;
+    const segments: Record<string, string> = {};
+    const rest: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(query)) {
+      if (k.startsWith('segment.')) {
+        if (typeof v !== 'string' || k.length === 8) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: k, message: 'give one value: segment.<name>=<value>' }] });
+        segments[k.slice(8)] = v;
+      } else rest[k] = v;
+    }
+    const q = parseInput(z.object({
+      from: timeBound(now, 'from').default(now - DAY), to: timeBound(now, 'to').default(now),
+      version: z.string().min(1).max(100).optional(), step: step.optional(), exact: z.enum(['true', 'false']).default('false'),
+    }).strict(), rest, 'query');
+    if (q.from >= q.to) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'from', message: 'must be before to' }] });
+    if (q.step !== undefined && (q.to - q.from) / q.step > MAX_POINTS) {
+      throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'step', message: `gives more than ${MAX_POINTS} points over the range; use at least ${Math.ceil((q.to - q.from) / MAX_POINTS / HOUR)}h` }] });
+    }
+    const done = auditRead(ctx, actorOf(req), 'performance', [id]);
+    const result = await getPerformance({ ctx, input: { modelId: id, from: q.from, to: q.to, version: q.version ?? null, segments, stepMs: q.step ?? null, exact: q.exact === 'true' } });
+    await done;
+    return result;
+  });
+}
