@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import {
-  VigilError,
-  type Model,
-  type NormalizedLabel,
-  type NormalizedLog,
-  type NormalizedMetricSample,
-  type NormalizedPipelineRun,
-  type NormalizedPrediction,
-  type NormalizedTrainingRun,
+import type {
+  Model,
+  NormalizedLabel,
+  NormalizedLog,
+  NormalizedMetricSample,
+  NormalizedPipelineRun,
+  NormalizedPrediction,
+  NormalizedTrainingRun,
 } from '@vigil/core';
 import type {
   AppendResult,
@@ -40,8 +39,7 @@ import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql
 import { foldModel, rebuildModel, recountNumeric } from './fold.ts';
 import { histogramsSql, valueCountsSql } from './histograms.ts';
 import { readLabelledRows, readPerformance } from './performance-reads.ts';
-import { badValuesSql, createRefTableSql, insertFromFileSql, insertFromWindowSql, refTable, sourceSql, windowWhere } from './references.ts';
-import { featCol, predTable } from './model-tables.ts';
+import * as refs from './reference-store.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
 import { PredictionLoader } from './prediction-loads.ts';
@@ -133,16 +131,8 @@ export class DuckDbEventStore implements EventStore {
   }
 
   /** Reads run on a small pool of connections: one DuckDB connection runs one query at a time. */
-  private async rows(sql: string, params: (string | number)[] = []): Promise<Row[]> {
-    if (this.readerCount === 0) throw new Error('event store is not initialised');
-    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
-    try {
-      return await this.rowsOn(conn, sql, params);
-    } finally {
-      const next = this.readerWaiters.shift();
-      if (next) next(conn);
-      else this.readers.push(conn);
-    }
+  private rows(sql: string, params: (string | number)[] = []): Promise<Row[]> {
+    return this.withReader((conn) => this.rowsOn(conn, sql, params));
   }
 
   /** Writes a transient file for read_json; removed once its transaction has ended. */
@@ -310,16 +300,14 @@ export class DuckDbEventStore implements EventStore {
     return this.grouped(valueCountsSql(q), (r, group, bucket) => ({ group, bucket, feature: String(r.feature_name), value: String(r.value), count: num(r.count) }), keys);
   }
 
-  async readDriftCounts(modelId: string, q: RollupQuery): Promise<{ specs: Record<string, HistogramSpec>; histograms: HistogramRow[]; values: ValueCountRow[] }> {
-    if (this.readerCount === 0) throw new Error('event store is not initialised');
-    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
+  readDriftCounts(modelId: string, q: RollupQuery): Promise<{ specs: Record<string, HistogramSpec>; histograms: HistogramRow[]; values: ValueCountRow[] }> {
     const keys = q.groupBy.filter((g) => g !== 'feature');
     const group = (r: Row, b: Built) => {
       const g: Record<string, string> = {};
       keys.forEach((k, i) => (g[k] = r[b.groupAliases[i] as string] === null ? '' : String(r[b.groupAliases[i] as string])));
       return g;
     };
-    try {
+    return this.withReader(async (conn) => {
       // one snapshot: the specs table and the rows counted on them change together (recountNumeric)
       await conn.run('BEGIN TRANSACTION');
       try {
@@ -335,11 +323,7 @@ export class DuckDbEventStore implements EventStore {
       } finally {
         await conn.run('COMMIT').catch(() => undefined);
       }
-    } finally {
-      const next = this.readerWaiters.shift();
-      if (next) next(conn);
-      else this.readers.push(conn);
-    }
+    });
   }
 
   private specsOf(modelId: string): ReadonlyMap<string, HistogramSpec> {
@@ -361,138 +345,31 @@ export class DuckDbEventStore implements EventStore {
     return Promise.resolve(Object.fromEntries(this.specsOf(modelId)));
   }
 
-  async loadReferenceFile(model: Model, version: string, file: string, format: 'csv' | 'parquet'): Promise<ReferenceLoad> {
-    const from = sourceSql(file, format);
-    let columns: string[];
-    try {
-      columns = (await this.rows(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name));
-    } catch (e) {
-      // DuckDB's message names the file by its path on the server: say "the file" instead
-      const why = String((e as Error).message).split('\n')[0]!.split(file).join('the file');
-      throw new VigilError('validation_failed', `the reference file is not readable ${format === 'csv' ? 'CSV' : 'Parquet'}: ${why}`, {
-        details: [{ field: 'body', message: `expected a ${format === 'csv' ? 'CSV file with a header row' : 'Parquet file'}` }],
-      });
-    }
-    const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
-    const pairs = model.schema.features.flatMap((f) => (byLower.has(f.name.toLowerCase()) ? [{ feature: f, column: byLower.get(f.name.toLowerCase()) as string }] : []));
-    const features = new Set(model.schema.features.map((f) => f.name.toLowerCase()));
-    const load: ReferenceLoad = {
-      rows: 0,
-      features: pairs.map((p) => p.feature.name),
-      missing: model.schema.features.filter((f) => !byLower.has(f.name.toLowerCase())).map((f) => f.name),
-      ignored: columns.filter((c) => !features.has(c.toLowerCase())),
+  // drift references and raw windows: reference-store.ts
+  loadReferenceFile(model: Model, version: string, file: string, format: 'csv' | 'parquet'): Promise<ReferenceLoad> {
+    return refs.loadReferenceFile(this.refDb(), model, version, file, format);
+  }
+  loadReferenceWindow(model: Model, version: string, window: WindowFilter): Promise<ReferenceLoad> {
+    return refs.loadReferenceWindow(this.refDb(), model, version, window);
+  }
+  deleteReference(modelId: string, version: string): Promise<void> {
+    return refs.deleteReference(this.refDb(), modelId, version);
+  }
+  referenceValues(model: Model, version: string, feature: string, limit?: number): Promise<FeatureColumn> {
+    return refs.referenceValues(this.refDb(), model, version, feature, limit);
+  }
+  windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }> {
+    return refs.windowRows(this.refDb(), model, features, window, limit);
+  }
+  windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }> {
+    return refs.windowValues(this.refDb(), model, feature, window, limit);
+  }
+  private refDb(): refs.RefDb {
+    return {
+      rows: (sql, params) => this.rows(sql, params),
+      withReader: (fn) => this.withReader(fn),
+      write: (fn) => this.q().push(fn, { noBatch: true }),
     };
-    if (pairs.length === 0) {
-      throw new VigilError('validation_failed', `the reference file has no column named after a feature of model ${model.id}`, {
-        details: [{ field: 'body', message: `columns found: ${columns.slice(0, 20).join(', ') || 'none'}; features: ${model.schema.features.map((f) => f.name).join(', ') || 'none (give the model a schema first)'}` }],
-      });
-    }
-    const [bad] = await this.rows(badValuesSql(pairs, from));
-    const details = pairs.flatMap((p, i) => {
-      const n = num(bad?.[`n${i}`]);
-      return n > 0 ? [{ field: p.column, message: `${n} value${n === 1 ? ' is' : 's are'} not ${p.feature.type === 'numeric' ? 'numbers' : 'booleans'}, e.g. "${String(bad?.[`v${i}`]).slice(0, 60)}" in data row ${num(bad?.[`r${i}`])}` }] : [];
-    });
-    if (details.length) throw new VigilError('validation_failed', `the reference file has values that do not fit the feature types of model ${model.id}; nothing was stored`, { details });
-    load.rows = await this.q().push(async (conn) => {
-      for (const sql of createRefTableSql(model)) await conn.run(sql);
-      await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
-      const rows = (await conn.run(insertFromFileSql(model, pairs, from, version))).rowsChanged;
-      // thrown inside the transaction, so the version's earlier rows are rolled back into place
-      if (rows === 0) throw new VigilError('validation_failed', 'the reference file has no data rows; nothing was stored', { details: [{ field: 'body', message: 'expected a header row and at least one row of values' }] });
-      return rows;
-    }, { noBatch: true });
-    return load;
-  }
-
-  async loadReferenceWindow(model: Model, version: string, window: WindowFilter): Promise<ReferenceLoad> {
-    const rows = await this.q().push(async (conn) => {
-      for (const sql of createRefTableSql(model)) await conn.run(sql);
-      await conn.run(`DELETE FROM ${refTable(model.id)} WHERE version = ?`, [version]);
-      const params: (string | number)[] = [];
-      const sql = insertFromWindowSql(model, version, window, params);
-      const n = (await conn.run(sql, params)).rowsChanged;
-      if (n === 0) throw new VigilError('validation_failed', 'the window holds no predictions; nothing was stored', { details: [{ field: 'from', message: 'choose a window with traffic (see GET /api/v1/query?metric=predictions.count)' }] });
-      return n;
-    }, { noBatch: true });
-    return { rows, features: model.schema.features.map((f) => f.name), missing: [], ignored: [] };
-  }
-
-  async deleteReference(modelId: string, version: string): Promise<void> {
-    const exists = await this.rows(`SELECT 1 FROM duckdb_tables() WHERE table_name = ?`, [`ref_${modelId}`]);
-    if (exists.length === 0) return;
-    await this.q().push((conn) => conn.run(`DELETE FROM ${refTable(modelId)} WHERE version = ?`, [version]), { noBatch: true });
-  }
-
-  private async column(sql: string, params: (string | number)[], numeric: boolean): Promise<FeatureColumn> {
-    if (this.readerCount === 0) throw new Error('event store is not initialised');
-    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
-    try {
-      const reader = await conn.runAndReadAll(sql, params);
-      const values = reader.getColumnsJS()[0] ?? [];
-      if (numeric) return { kind: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : Number(v))) };
-      return { kind: 'text', values: values.map((v) => (v === null ? null : String(v))) };
-    } finally {
-      const next = this.readerWaiters.shift();
-      if (next) next(conn);
-      else this.readers.push(conn);
-    }
-  }
-
-  async referenceValues(model: Model, version: string, feature: string, limit?: number): Promise<FeatureColumn> {
-    const f = model.schema.features.find((x) => x.name === feature);
-    if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${feature}`);
-    const exists = await this.rows(`SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?`, [`ref_${model.id}`, `f:${feature}`]);
-    const numeric = f.type === 'numeric';
-    if (exists.length === 0) return numeric ? { kind: 'numeric', values: new Float64Array(0) } : { kind: 'text', values: [] };
-    const select = `SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} AS v FROM ${refTable(model.id)} WHERE version = ?`;
-    if (limit === undefined) return this.column(select, [version], numeric);
-    const [c] = await this.rows(`SELECT count(*) AS n FROM ${refTable(model.id)} WHERE version = ?`, [version]);
-    const sql = num(c?.n) > limit ? `SELECT v FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select;
-    return this.column(sql, [version], numeric);
-  }
-
-  async windowRows(model: Model, features: string[], window: WindowFilter, limit: number): Promise<{ total: number; ts: Float64Array; columns: FeatureColumn[] }> {
-    const specs = features.map((name) => {
-      const f = model.schema.features.find((x) => x.name === name);
-      if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${name}`);
-      return f;
-    });
-    const params: (string | number)[] = [];
-    const where = windowWhere(window, params);
-    const [c] = await this.rows(`SELECT count(*) AS n FROM ${predTable(model.id)} WHERE ${where}`, params);
-    const total = num(c?.n);
-    const cols = specs.map((f, i) => `${f.type === 'numeric' ? featCol(f.name) : `CAST(${featCol(f.name)} AS VARCHAR)`} AS c${i}`);
-    const select = `SELECT ts${cols.map((x) => `, ${x}`).join('')} FROM ${predTable(model.id)} WHERE ${where}`;
-    const sql = `SELECT * FROM (${total > limit ? `SELECT * FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select}) ORDER BY ts`;
-    if (this.readerCount === 0) throw new Error('event store is not initialised');
-    const conn = this.readers.pop() ?? (await new Promise<DuckDBConnection>((res) => this.readerWaiters.push(res)));
-    try {
-      const data = (await conn.runAndReadAll(sql, params)).getColumnsJS();
-      return {
-        total,
-        ts: Float64Array.from(data[0] ?? [], (v) => Number(v)),
-        columns: specs.map((f, i): FeatureColumn => (f.type === 'numeric'
-          ? { kind: 'numeric', values: Float64Array.from(data[i + 1] ?? [], (v) => (v === null ? NaN : Number(v))) }
-          : { kind: 'text', values: (data[i + 1] ?? []).map((v) => (v === null ? null : String(v))) })),
-      };
-    } finally {
-      const next = this.readerWaiters.shift();
-      if (next) next(conn);
-      else this.readers.push(conn);
-    }
-  }
-
-  async windowValues(model: Model, feature: string, window: WindowFilter, limit?: number): Promise<FeatureColumn & { total: number }> {
-    const f = model.schema.features.find((x) => x.name === feature);
-    if (!f) throw new VigilError('not_found', `model ${model.id} has no feature ${feature}`);
-    const numeric = f.type === 'numeric';
-    const params: (string | number)[] = [];
-    const where = windowWhere(window, params);
-    const [c] = await this.rows(`SELECT count(*) AS n FROM ${predTable(model.id)} WHERE ${where}`, params);
-    const total = num(c?.n);
-    const select = `SELECT ${numeric ? featCol(feature) : `CAST(${featCol(feature)} AS VARCHAR)`} AS v FROM ${predTable(model.id)} WHERE ${where}`;
-    const sql = limit !== undefined && total > limit ? `SELECT v FROM (${select}) USING SAMPLE reservoir(${Math.floor(limit)} ROWS) REPEATABLE (7)` : select;
-    return { ...(await this.column(sql, params, numeric)), total };
   }
 
   /** Runs `fn` on one reader connection of the pool. */
