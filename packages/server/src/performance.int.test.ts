@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracy, binaryLogLossState, confusionFromLabels, logLoss, precisionRecallFscore, regressionMetrics, regressionState, rocAuc } from '@vigil/core';
+import { accuracy, aucVsBaseline, binaryLogLossState, confusionFromLabels, logLoss, precisionRecallFscore, regressionMetrics, regressionState, rocAuc } from '@vigil/core';
 import { startTestServer, T, type TestServer } from './testing/test-server.ts';
 
 const H = 3_600_000;
@@ -145,5 +145,71 @@ describe('realized performance (GET /api/v1/models/:id/performance)', () => {
     const want = regressionMetrics(regressionState(ys, ps));
     for (const k of ['mae', 'rmse', 'mape', 'r2'] as const) assert.ok(Math.abs(res.body.metrics[k].value - (want[k] as { value: number }).value) < 1e-9, k);
     assert.equal(res.body.confusion_matrix, null);
+  });
+  const mk = async (id: string, classes?: string[]) => assert.equal((await s.call('POST', '/api/v1/models', { id, name: id, task: 'binary', owner_team: 'risk', schema: { features: [{ name: 'x', type: 'numeric' }], ...(classes ? { classes } : {}) } })).status, 201);
+
+  test('the baseline AUC test counts the rows the AUC was computed on, not every labelled row', async () => {
+    await mk('ua', ['0', '1']);
+    assert.equal((await s.call('POST', '/api/v1/models/ua/versions', { version: 'v1', validation_metrics: { roc_auc: 0.8 } })).status, 201);
+    // 40 scored predictions, 400 without a score: the AUC is over 40 rows
+    const rows = Array.from({ length: 440 }, (_, i) => ({ i, scored: i < 40, score: (i % 20) / 20 + 0.01, truth: (i % 20 >= 8) !== (i % 3 === 0) ? '1' : '0' }));
+    assert.equal((await s.call('POST', '/api/v1/predictions', rows.map((w) => ({ id: `a${w.i}`, model: 'ua', version: 'v1', ts: T + w.i * 1000, prediction: w.score >= 0.5 ? '1' : '0', ...(w.scored ? { score: w.score } : {}), features: { x: w.i } })))).status, 200);
+    assert.equal((await s.call('POST', '/api/v1/labels', rows.map((w) => ({ prediction_id: `a${w.i}`, model: 'ua', label: w.truth, ts: T + w.i * 1000 + MIN })))).status, 200);
+    await s.server.ctx.stores.events.rollupStep();
+    const sc = rows.filter((w) => w.scored);
+    const pos = sc.filter((w) => w.truth === '1').length;
+    for (const params of ['&exact=true', '']) {
+      const b = (await s.call('GET', `/api/v1/models/ua/performance?from=${T}&to=${T + H}&version=v1${params}`)).body;
+      const got = b.baseline.comparisons.roc_auc;
+      assert.equal(got.pvalue, aucVsBaseline(b.metrics.roc_auc.value, pos, sc.length - pos, 0.8).pvalue, params);
+    }
+  });
+
+  test('exact and streaming AUC leave out the same labels: one outside the declared classes counts in neither', async () => {
+    await mk('uc', ['0', '1']);
+    const rows = Array.from({ length: 40 }, (_, i) => ({ i, score: (i % 10) / 10 + 0.05, truth: i % 4 === 0 ? 'unknown' : i % 10 >= 5 ? '1' : '0' }));
+    assert.equal((await s.call('POST', '/api/v1/predictions', rows.map((w) => ({ id: `c${w.i}`, model: 'uc', version: 'v1', ts: T + w.i * 1000, prediction: w.score >= 0.5 ? '1' : '0', score: w.score, features: { x: w.i } })))).status, 200);
+    assert.equal((await s.call('POST', '/api/v1/labels', rows.map((w) => ({ prediction_id: `c${w.i}`, model: 'uc', label: w.truth, ts: T + w.i * 1000 + MIN })))).status, 200);
+    await s.server.ctx.stores.events.rollupStep();
+    const kept = rows.filter((w) => w.truth !== 'unknown');
+    const want = (rocAuc(kept.map((w) => w.score), kept.map((w) => w.truth === '1')) as { value: number }).value;
+    const ex = (await s.call('GET', `/api/v1/models/uc/performance?from=${T}&to=${T + H}&exact=true`)).body.metrics.roc_auc;
+    const st = (await s.call('GET', `/api/v1/models/uc/performance?from=${T}&to=${T + H}`)).body.metrics.roc_auc;
+    assert.ok(Math.abs(ex.value - want) < 1e-12, `${ex.value} vs ${want}`);
+    assert.ok(st.lower <= ex.value && ex.value <= st.upper);
+  });
+
+  test('without a version, the baseline is the production version at the window\'s end; a rolled-back deployment does not count', async () => {
+    await mk('ud', ['0', '1']);
+    for (const v of ['v1', 'v2', 'v3']) assert.equal((await s.call('POST', '/api/v1/models/ud/versions', { version: v, validation_metrics: { accuracy: 0.9 } })).status, 201);
+    const deploy = (version: string, started: number, outcome?: string) => s.call('POST', '/api/v1/models/ud/deployments', { version, environment: 'production', started_at: new Date(started).toISOString(), ...(outcome ? { outcome } : {}) });
+    assert.equal((await deploy('v1', T - 5 * H)).status, 201);
+    assert.equal((await deploy('v2', T - 2 * H, 'rolled_back')).status, 201);
+    // starts at the window's (exclusive) end: serves none of it
+    assert.equal((await deploy('v3', T + H)).status, 201);
+    assert.equal((await s.call('POST', '/api/v1/predictions', [{ id: 'd0', model: 'ud', version: 'v1', ts: T, prediction: '1', score: 0.9, features: { x: 1 } }])).status, 200);
+    assert.equal((await s.call('POST', '/api/v1/labels', [{ prediction_id: 'd0', model: 'ud', label: '1', ts: T + MIN }])).status, 200);
+    await s.server.ctx.stores.events.rollupStep();
+    const b = (await s.call('GET', `/api/v1/models/ud/performance?from=${T}&to=${T + H}`)).body;
+    assert.equal(b.baseline?.version, 'v1');
+  });
+
+  test('the series-size check counts the grid the answer uses (from snaps down, to up to the hour)', async () => {
+    const res = await perf(''); // warm
+    assert.equal(res.status, 200);
+    const r = await s.call('GET', `/api/v1/models/b/performance?from=${T - 1000 * H + H / 2}&to=${T + H / 2}&step=1h`);
+    assert.equal(r.status, 400, `${r.status}: ${r.body.series?.length} points`);
+    assert.equal(r.body.error.details[0].field, 'step');
+    assert.equal((await s.call('GET', `/api/v1/models/b/performance?from=${T - 1000 * H}&to=${T}&step=1h`)).body.series.length, 1000);
+  });
+
+  test('the baseline AUC test: too few labels to tell with a handful of each class (Hanley–McNeil is a normal approximation)', () => {
+    // one positive ranked below one negative against 0.9: the normal approximation said p = 0.003
+    for (const [p, n] of [[1, 1], [2, 3], [9, 400]] as const) {
+      const r = aucVsBaseline(0, p, n, 0.9);
+      assert.deepEqual([r.pvalue, r.significant], [null, null], `${p}/${n}`);
+      assert.match(r.test, /too few labels/);
+    }
+    assert.equal(aucVsBaseline(0.5, 10, 10, 0.9).significant, true);
   });
 });

@@ -5,6 +5,7 @@ import { actorOf } from '../auth/access.ts';
 import type { ServiceContext } from '../context.ts';
 import { parseInput } from '../http-errors.ts';
 import { auditRead } from '../services/authorize.ts';
+import { windowGrid } from '../services/get-drift.ts';
 import { getPerformance } from '../services/get-performance.ts';
 import { errorSchema } from './openapi.ts';
 
@@ -57,8 +58,10 @@ export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: Se
       version: z.string().min(1).max(100).optional(), step: step.optional(), exact: z.enum(['true', 'false']).default('false'),
     }).strict(), rest, 'query');
     if (q.from >= q.to) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'from', message: 'must be before to' }] });
-    if (q.step !== undefined && (q.to - q.from) / q.step > MAX_POINTS) {
-      throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'step', message: `gives more than ${MAX_POINTS} points over the range; use at least ${Math.ceil((q.to - q.from) / MAX_POINTS / HOUR)}h` }] });
+    // counted on the grid the answer uses: `from` snaps down to the step, `to` up to the hour
+    const grid = windowGrid(q.from, q.to, q.step ?? null);
+    if (q.step !== undefined && Math.ceil((grid.to - grid.from) / grid.step) > MAX_POINTS) {
+      throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'step', message: `gives more than ${MAX_POINTS} points over the range; use at least ${Math.ceil((grid.to - grid.from) / MAX_POINTS / HOUR)}h` }] });
     }
     const done = auditRead(ctx, actorOf(req), 'performance', [id]);
     const result = await getPerformance({ ctx, input: { modelId: id, from: q.from, to: q.to, version: q.version ?? null, segments, stepMs: q.step ?? null, exact: q.exact === 'true' } });

@@ -1,7 +1,7 @@
 import {
   accuracy, approximateRocAuc, approximateRocAucOneVsRest, aucVsBaseline, averagePrecision, calibrationCurve, confusionFromCells, confusionMatrix,
   differenceOnly, emptyLogLoss, emptyRegression, logLoss, mergeCalibration, mergeLogLoss, mergeRegression, mergeScoreHistograms, precisionRecallFscore,
-  proportionVsBaseline, regressionMetrics, rocAuc, VigilError,
+  productionVersionAt, proportionVsBaseline, regressionMetrics, rocAuc, VigilError,
   type BaselineComparison, type CalibrationCurve, type CalibrationState, type ConfusionCell, type MetricValue, type Model, type ScoreHistogram,
 } from '@vigil/core';
 import type { PerformanceRows, RollupQuery } from '@vigil/storage';
@@ -58,12 +58,27 @@ export function positiveClass(model: Model, seen: readonly string[]): string {
 const scoreClass = (model: Model): string => (model.schema.classes?.length === 2 ? (model.schema.classes[1] as string) : '1');
 /** As the rollups decide it: the declared positive class, else '1' or 'true'. */
 const isPositiveLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? label === model.schema.classes[1] : label === '1' || label === 'true');
+/** As the rollups decide it: with two declared classes, a label outside them is left out of the AUC (but kept in the confusion counts). */
+const isScoredLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? model.schema.classes.includes(label) : true);
 
-function sumRows(rows: PerformanceRows, bucket: number | null) {
-  const pick = <T extends { bucket: number }>(xs: T[]) => (bucket === null ? xs : xs.filter((x) => x.bucket === bucket));
-  const totals = pick(rows.totals);
+type Sums = ReturnType<typeof sumRows>;
+/** The rows of each step bucket, in one pass (a filter per bucket would cost buckets × rows). */
+function byBucket(rows: PerformanceRows): Map<number, PerformanceRows> {
+  const out = new Map<number, PerformanceRows>();
+  const at = (b: number) => {
+    let e = out.get(b);
+    if (!e) out.set(b, (e = { totals: [], confusion: [], scores: [], calibration: [] }));
+    return e;
+  };
+  for (const r of rows.totals) at(r.bucket).totals.push(r);
+  for (const r of rows.confusion) at(r.bucket).confusion.push(r);
+  return out;
+}
+
+function sumRows(rows: PerformanceRows) {
+  const totals = rows.totals;
   const cells = new Map<string, ConfusionCell>();
-  for (const c of pick(rows.confusion)) {
+  for (const c of rows.confusion) {
     const k = `${c.truth}\u0000${c.predicted}`;
     const e = cells.get(k) ?? { truth: c.truth, predicted: c.predicted, count: 0 };
     e.count += c.count;
@@ -75,8 +90,8 @@ function sumRows(rows: PerformanceRows, bucket: number | null) {
     logLoss: totals.length ? mergeLogLoss(...totals.map((r) => r.log_loss)) : emptyLogLoss(),
     regression: totals.length ? mergeRegression(totals[0]!.regression, ...totals.slice(1).map((r) => r.regression)) : emptyRegression(),
     confusion: confusionFromCells(cells.values()),
-    scores: pick(rows.scores),
-    calibration: pick(rows.calibration),
+    scores: rows.scores,
+    calibration: rows.calibration,
   };
 }
 
@@ -108,12 +123,14 @@ export async function getPerformance({ ctx, input }: { ctx: ServiceContext; inpu
   const [rows, inference] = await Promise.all([ctx.stores.events.queryPerformance(q), ctx.stores.events.queryInference(q)]);
   const predictionsAt = new Map(inference.map((r) => [r.bucket, r.count]));
   const predictions = inference.reduce((a, r) => a + r.count, 0);
-  const all = sumRows(rows, null);
+  const all = sumRows(rows);
   const classifier = model.task !== 'regression';
   const positive = model.task === 'binary' ? positiveClass(model, all.confusion.labels) : null;
 
   const metrics: PerformanceResult['metrics'] = {};
   let calibration: CalibrationCurve | null = null;
+  /** Positive and negative rows the AUC was computed on (the baseline test's n₁, n₂). */
+  let aucRows: { positives: number; negatives: number } | null = null;
   if (classifier) {
     metrics.accuracy = v(accuracy(all.confusion));
     const averages = model.task === 'binary' ? (['binary'] as const) : (['macro', 'weighted'] as const);
@@ -130,11 +147,15 @@ export async function getPerformance({ ctx, input }: { ctx: ServiceContext; inpu
       if (input.exact) {
         const labelled = await ctx.stores.events.labelledRows(model, { from: grid.from, to: grid.to, versions: q.versions, segments: input.segments }, EXACT_PERFORMANCE_ROWS);
         const scores: number[] = [], positives: boolean[] = [];
-        for (let i = 0; i < labelled.label.length; i++) if (Number.isFinite(labelled.score[i])) { scores.push(labelled.score[i] as number); positives.push(isPositiveLabel(model, labelled.label[i] as string)); }
+        for (let i = 0; i < labelled.label.length; i++) if (Number.isFinite(labelled.score[i]) && isScoredLabel(model, labelled.label[i] as string)) { scores.push(labelled.score[i] as number); positives.push(isPositiveLabel(model, labelled.label[i] as string)); }
         metrics.roc_auc = { ...v(rocAuc(scores, positives)), path: 'exact' };
         metrics.average_precision = { ...v(averagePrecision(scores, positives)), path: 'exact' };
+        const p = positives.filter(Boolean).length;
+        aucRows = { positives: p, negatives: positives.length - p };
       } else if (h) {
         const a = approximateRocAuc(h);
+        const p = h.positives.reduce((x, y) => x + y, 0);
+        aucRows = { positives: p, negatives: h.negatives.reduce((x, y) => x + y, 0) };
         metrics.roc_auc = a.status === 'ok' ? { value: a.value, status: 'ok', lower: a.lower, upper: a.upper, path: 'streaming' } : { ...v(a as MetricValue), path: 'streaming' };
       } else metrics.roc_auc = { value: null, status: 'no_data', path: 'streaming' };
       const cal = calibrationOf(all.calibration, scoreClass(model), 10);
@@ -153,8 +174,11 @@ export async function getPerformance({ ctx, input }: { ctx: ServiceContext; inpu
 
   const main = classifier ? 'accuracy' : 'mae';
   const series: PerformanceResult['series'] = [];
+  const buckets = byBucket(rows);
+  const none: Sums = sumRows({ totals: [], confusion: [], scores: [], calibration: [] });
   for (let t = grid.from; t < grid.to; t += grid.step) {
-    const b = sumRows(rows, t);
+    const rowsAt = buckets.get(t);
+    const b = rowsAt ? sumRows(rowsAt) : none;
     const n = predictionsAt.get(t) ?? 0;
     const value = classifier ? accuracy(b.confusion) : regressionMetrics(b.regression).mae;
     series.push({ t, predictions: n, labelled: b.labelled, label_coverage: n > 0 ? b.labelled / n : null, metric: main, value: value.status === 'ok' ? value.value : null });
@@ -165,17 +189,17 @@ export async function getPerformance({ ctx, input }: { ctx: ServiceContext; inpu
     predictions, labelled: all.labelled, label_coverage: predictions > 0 ? all.labelled / predictions : null,
     label_delay_ms: all.labelled > 0 ? all.delay / all.labelled : null, positive,
     metrics, confusion_matrix: classifier && all.labelled > 0 ? confusionMatrix(all.confusion) : null, calibration_curve: calibration,
-    baseline: await baselineOf(ctx, model, input.version, grid.to, metrics, all.confusion, positive),
+    baseline: await baselineOf(ctx, model, input.version, grid.to, metrics, all.confusion, positive, aucRows),
     series,
   };
 }
 
 /** The validation metrics of the window's version (else the production version at the window's end) beside the live ones. */
-async function baselineOf(ctx: ServiceContext, model: Model, version: string | null, at: number, metrics: PerformanceResult['metrics'], confusion: ReturnType<typeof confusionFromCells>, positive: string | null): Promise<PerformanceResult['baseline']> {
+async function baselineOf(ctx: ServiceContext, model: Model, version: string | null, at: number, metrics: PerformanceResult['metrics'], confusion: ReturnType<typeof confusionFromCells>, positive: string | null, aucRows: { positives: number; negatives: number } | null): Promise<PerformanceResult['baseline']> {
   let name = version;
   if (name === null) {
-    const deployments = await ctx.stores.meta.listDeployments(model.id, { environment: 'production' });
-    name = deployments.find((d) => Date.parse(d.started_at) <= at && (d.ended_at === null || Date.parse(d.ended_at) > at))?.version ?? null;
+    // the window's last instant (its end is exclusive), by the rule stale_share uses: failed and rolled-back deployments do not count
+    name = productionVersionAt(await ctx.stores.meta.listDeployments(model.id, { environment: 'production' }), at - 1);
   }
   if (name === null) return null;
   const ver = await ctx.stores.meta.getVersion(model.id, name);
@@ -191,7 +215,7 @@ async function baselineOf(ctx: ServiceContext, model: Model, version: string | n
     if (key === 'accuracy') comparisons[key] = proportionVsBaseline(live, total, base);
     else if (key === 'precision' && positive) comparisons[key] = proportionVsBaseline(live, predictedPos, base);
     else if (key === 'recall' && positive) comparisons[key] = proportionVsBaseline(live, actualPos, base);
-    else if (key === 'roc_auc' && positive) comparisons[key] = aucVsBaseline(live, actualPos, total - actualPos, base);
+    else if (key === 'roc_auc' && aucRows) comparisons[key] = aucVsBaseline(live, aucRows.positives, aucRows.negatives, base);
     else comparisons[key] = differenceOnly(live, base, key);
   }
   return { version: name, comparisons };

@@ -7,7 +7,9 @@
 //   binomial, used only when n·p0·(1 − p0) ≥ 10 (else "too few labels to tell").
 // - ROC AUC: Hanley & McNeil (1982), "The meaning and use of the area under a receiver operating
 //   characteristic (ROC) curve", Radiology 143: SE² = (A(1−A) + (n₁−1)(Q₁−A²) + (n₂−1)(Q₂−A²)) / (n₁n₂),
-//   Q₁ = A / (2 − A), Q₂ = 2A² / (1 + A), at A = the validation value.
+//   Q₁ = A / (2 − A), Q₂ = 2A² / (1 + A), at A = the validation value; used only when the window
+//   has at least 10 positives and 10 negatives (with one of each the normal approximation called
+//   a single mis-ordered pair significant at p = 0.003).
 // - Other metrics (F1, log loss, MAE, RMSE, MAPE, R²) have no closed-form error here: the
 //   difference is given, significance is null with the reason.
 // Two-sided at `alpha` (default 0.05).
@@ -25,6 +27,7 @@ export interface BaselineComparison {
 }
 
 const MIN_VARIANCE_MASS = 10;
+const MIN_AUC_CLASS_ROWS = 10;
 
 function verdict(baseline: number, live: number, z: number, alpha: number, test: string): BaselineComparison {
   const pvalue = Math.min(1, 2 * normalSf(Math.abs(z)));
@@ -44,6 +47,7 @@ export function aucVsBaseline(live: number, positives: number, negatives: number
   const base = { baseline, live, difference: live - baseline };
   if (positives < 1 || negatives < 1) return { ...base, pvalue: null, significant: null, test: 'no test: the window needs both classes' };
   if (!(baseline > 0 && baseline < 1)) return { ...base, pvalue: null, significant: null, test: `no test: a validation value of ${baseline} leaves no sampling error to compare with` };
+  if (Math.min(positives, negatives) < MIN_AUC_CLASS_ROWS) return { ...base, pvalue: null, significant: null, test: `too few labels to tell: ${positives} positives and ${negatives} negatives (the normal approximation needs ${MIN_AUC_CLASS_ROWS} of each)` };
   const a = baseline, q1 = a / (2 - a), q2 = (2 * a * a) / (1 + a);
   const se = Math.sqrt((a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
   return verdict(baseline, live, (live - baseline) / se, alpha, 'Hanley–McNeil standard error of the AUC');
