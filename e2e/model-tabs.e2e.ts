@@ -54,8 +54,13 @@ describe("a model's drift and data-quality tabs", { skip }, () => {
     await b.page.getByTestId('path-exact').click();
     await b.page.waitForURL(/path=exact/);
     await b.page.getByTestId('path-badge').filter({ hasText: 'Exact' }).waitFor({ timeout: 20_000 });
+    // the badge follows the URL at once; the table follows when the exact answer has come
+    let exact: Record<string, string> = {};
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await b.page.waitForTimeout(200)) {
+      exact = Object.fromEntries((await m.featureVerdicts()).map((r) => [r.feature, r.verdict]));
+      if (DRIFTED_FEATURES.every((f) => exact[f]) && (await b.page.getByTestId('drift-features').getByText('(streaming)').count()) === 0) break;
+    }
     assert.equal(await b.page.getByTestId('drift-features').getByText('(streaming)').count(), 0);
-    const exact = Object.fromEntries((await m.featureVerdicts()).map((r) => [r.feature, r.verdict]));
     for (const f of DRIFTED_FEATURES) assert.equal(exact[f], 'drifted', `${f} on the exact path`);
   });
 
