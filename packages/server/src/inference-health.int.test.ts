@@ -48,3 +48,13 @@ test('a model without a production deployment has no staleness series', async ()
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.series, []);
 });
+
+test('a step coarser than a deployment switch: minutes are judged one by one, then added up; pooled over models', async () => {
+  // the 20 predictions of minutes 0 and 10 in one 15-minute step: (2 + 5) stale of 20
+  const r = await s.call('GET', `/api/v1/query?metric=predictions.stale_share&model=fraud&from=${T}&to=${T + 15 * MIN}&step=15m&group_by=model`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.series[0].points[0][1], 7 / 20);
+  const pooled = await s.call('GET', `/api/v1/query?metric=predictions.stale_share&from=${T}&to=${T + 15 * MIN}&step=15m`);
+  assert.equal(pooled.status, 200, JSON.stringify(pooled.body));
+  assert.equal(pooled.body.series[0].points[0][1], 7 / 20); // the other models have no production deployment
+});

@@ -22,22 +22,31 @@ export function productionVersionAt(deployments: readonly Deployment[], t: numbe
 }
 
 /**
- * Per bucket, the share of predictions served by another version than production's at the
- * bucket's start; null where the bucket has no traffic or no production version.
+ * Per bucket, predictions served by another version than production's at the bucket's start, and
+ * all predictions; `stale` is null where there is no production version. Buckets should be finer
+ * than deployments change (the query reads minutes, then adds them up to its step).
  */
+export function staleCounts(
+  deployments: readonly Deployment[],
+  rows: readonly { bucket: number; version: string; count: number }[],
+): Map<number, { stale: number | null; total: number }> {
+  const out = new Map<number, { stale: number | null; total: number }>();
+  for (const r of rows) {
+    const prod = productionVersionAt(deployments, r.bucket);
+    const acc = out.get(r.bucket) ?? { stale: prod === null ? null : 0, total: 0 };
+    acc.total += r.count;
+    if (acc.stale !== null && r.version !== prod) acc.stale += r.count;
+    out.set(r.bucket, acc);
+  }
+  return out;
+}
+
+/** Per bucket, the stale share (staleCounts); null where the bucket has no traffic or no production version. */
 export function staleShares(
   deployments: readonly Deployment[],
   rows: readonly { bucket: number; version: string; count: number }[],
 ): Map<number, number | null> {
-  const byBucket = new Map<number, { total: number; stale: number }>();
-  for (const r of rows) {
-    const prod = productionVersionAt(deployments, r.bucket);
-    const acc = byBucket.get(r.bucket) ?? { total: 0, stale: prod === null ? NaN : 0 };
-    acc.total += r.count;
-    if (prod !== null && r.version !== prod) acc.stale += r.count;
-    byBucket.set(r.bucket, acc);
-  }
   const out = new Map<number, number | null>();
-  for (const [b, a] of byBucket) out.set(b, a.total > 0 && Number.isFinite(a.stale) ? a.stale / a.total : null);
+  for (const [b, a] of staleCounts(deployments, rows)) out.set(b, a.total > 0 && a.stale !== null ? a.stale / a.total : null);
   return out;
 }

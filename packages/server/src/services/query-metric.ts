@@ -5,7 +5,7 @@ import {
   featureSeries,
   inferenceSeries,
   lowConfidenceSeries,
-  staleShares,
+  staleCounts,
   type ScalarValues,
   latencySeries,
   scalarSeries,
@@ -136,18 +136,32 @@ async function scopeQuery(ctx: ServiceContext, actor: Actor, q: MetricQuery): Pr
   return { q: visible === null ? q : { ...q, models: visible }, samplesOf: null };
 }
 
-/** predictions.stale_share: per model, traffic by version against the production version of the time. */
+/**
+ * predictions.stale_share: per model, traffic by version against the production version of the
+ * time, read per minute (deployments switch within a step) and added up to the query's step;
+ * pooled over models unless grouped by model.
+ */
 async function staleRows(ctx: ServiceContext, q: MetricQuery, rq: RollupQuery): Promise<ScalarValues[]> {
+  const MINUTE = 60_000;
   const ids = q.models ?? (await ctx.stores.meta.listModels()).map((m) => m.id);
-  const out: ScalarValues[] = [];
+  const byModel = q.groupBy.includes('model');
+  const sums = new Map<string, { group: Record<string, string>; bucket: number; stale: number; total: number }>();
   for (const id of ids) {
     const [deployments, rows] = await Promise.all([
       ctx.stores.meta.listDeployments(id, { environment: 'production' }),
-      ctx.stores.events.queryInference({ ...rq, models: [id], groupBy: ['version'] }),
+      ctx.stores.events.queryInference({ ...rq, stepMs: MINUTE, models: [id], groupBy: ['version'] }),
     ]);
     if (deployments.length === 0) continue;
-    const shares = staleShares(deployments, rows.map((r) => ({ bucket: r.bucket, version: r.group.version ?? '', count: r.count })));
-    for (const [bucket, value] of shares) if (value !== null) out.push({ group: q.groupBy.includes('model') ? { model: id } : {}, bucket, value });
+    for (const [minute, c] of staleCounts(deployments, rows.map((r) => ({ bucket: r.bucket, version: r.group.version ?? '', count: r.count })))) {
+      if (c.stale === null) continue;
+      const bucket = Math.floor(minute / q.stepMs) * q.stepMs;
+      const group: Record<string, string> = byModel ? { model: id } : {};
+      const key = `${byModel ? id : ''}\u0000${bucket}`;
+      const acc = sums.get(key) ?? { group, bucket, stale: 0, total: 0 };
+      acc.stale += c.stale;
+      acc.total += c.total;
+      sums.set(key, acc);
+    }
   }
-  return out;
+  return [...sums.values()].filter((a) => a.total > 0).map((a) => ({ group: a.group, bucket: a.bucket, value: a.stale / a.total }));
 }
