@@ -301,6 +301,13 @@ describe('tab panels', () => {
     assert.deepEqual(perf.labels.map((p) => p.query.metric), ['labels.coverage', 'labels.count']);
     assert.deepEqual(performancePanels('m', cat('predictions.rate')), { metrics: [], labels: [] });
   });
+
+  test('performance panels follow the task: accuracy for classifiers, errors for regression', () => {
+    const catalog = [...all, ...cat('performance.accuracy', 'performance.mae', 'performance.rmse', 'labels.delay_mean')];
+    assert.deepEqual(performancePanels('m', catalog, 'binary').metrics.map((p) => p.query.metric), ['performance.accuracy']);
+    assert.deepEqual(performancePanels('m', catalog, 'regression').metrics.map((p) => p.query.metric), ['performance.mae', 'performance.rmse']);
+    assert.ok(performancePanels('m', catalog, 'multiclass').labels.some((p) => p.query.metric === 'labels.delay_mean'));
+  });
 });
 
 test('tables: run colours, the environments a version serves, parameters as text', () => {

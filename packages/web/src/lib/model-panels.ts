@@ -49,12 +49,18 @@ export function prefixPanels(model: string, prefix: string, catalog: readonly Pi
     });
 }
 
-/** Performance: the `performance.` metrics, and label coverage while labels are all there is. */
-export function performancePanels(model: string, catalog: readonly Pick<CatalogMetric, 'name' | 'description' | 'filters' | 'group_by'>[]): { metrics: PanelSpec[]; labels: PanelSpec[] } {
-  const metrics = prefixPanels(model, 'performance.', catalog);
+/** Metrics that only one kind of model has: accuracy for classifiers, errors for regression. */
+const REGRESSION_ONLY = new Set(['performance.mae', 'performance.rmse']);
+const CLASSIFIER_ONLY = new Set(['performance.accuracy']);
+
+/** Performance: the `performance.` metrics that apply to the model's task, and label coverage. */
+export function performancePanels(model: string, catalog: readonly Pick<CatalogMetric, 'name' | 'description' | 'filters' | 'group_by'>[], task?: 'binary' | 'multiclass' | 'regression'): { metrics: PanelSpec[]; labels: PanelSpec[] } {
+  const skip = task === undefined ? new Set<string>() : task === 'regression' ? CLASSIFIER_ONLY : REGRESSION_ONLY;
+  const metrics = prefixPanels(model, 'performance.', catalog.filter((m) => !skip.has(m.name)));
   const labels: PanelSpec[] = [];
   if (has(catalog, 'labels.coverage')) labels.push(panel(`${model}-label-coverage`, 'Label coverage by version', { metric: 'labels.coverage', model, group_by: ['version'] }, 0, 'timeseries', 'ratio'));
   if (has(catalog, 'labels.count')) labels.push(panel(`${model}-label-count`, 'Labelled predictions', { metric: 'labels.count', model }, 1));
+  if (has(catalog, 'labels.delay_mean')) labels.push(panel(`${model}-label-delay`, 'Mean label delay', { metric: 'labels.delay_mean', model }, 2));
   return { metrics, labels };
 }
 

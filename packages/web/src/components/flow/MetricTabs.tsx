@@ -27,7 +27,7 @@ export function PerformanceTab({ model, range, refreshKey, onZoom }: TabProps) {
   const cat = useCatalog();
   if (!cat.data && cat.status === 'error') return <ErrorState error={cat.error} retry={cat.reload} />;
   if (!cat.data) return <Loading what="Loading the metric catalogue" />;
-  const { metrics, labels } = performancePanels(model.id, cat.data);
+  const { metrics, labels } = performancePanels(model.id, cat.data, model.task);
   return (
     <section aria-label="Performance">
       {metrics.length > 0 ? (
