@@ -37,7 +37,7 @@ export function readManifest(dir: string): Manifest {
 }
 
 /** A seeded generator (mulberry32): the same data set on every run. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

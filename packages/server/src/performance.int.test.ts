@@ -104,6 +104,21 @@ describe('realized performance (GET /api/v1/models/:id/performance)', () => {
     assert.ok(delay.body.series[0].points[0][1] >= 300); // at least the five minutes every first label took
   });
 
+  test('the exact path out of memory (a window of ~10M labelled predictions at the default limit) says what to do', async () => {
+    // the real failure needs ten million rows (bench:performance); here the store's error is replayed
+    const events = s.server.ctx.stores.events;
+    const real = events.labelledRows.bind(events);
+    events.labelledRows = () => Promise.reject(new Error('Out of Memory Error: failed to pin block of size 256.0 KiB (183.1 MiB/183.1 MiB used)'));
+    try {
+      const res = await perf('&exact=true');
+      assert.equal(res.status, 503);
+      assert.match(res.body.error.hint, /drop exact=true|shorter window|VIGIL_DUCKDB_MEMORY_LIMIT/);
+    } finally {
+      events.labelledRows = real;
+    }
+    assert.equal((await perf('&exact=true')).status, 200);
+  });
+
   test('a segment filter and bad input', async () => {
     const eu = await perf('&segment.region=eu');
     assert.equal(eu.status, 200);

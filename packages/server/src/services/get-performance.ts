@@ -145,7 +145,16 @@ export async function getPerformance({ ctx, input }: { ctx: ServiceContext; inpu
     if (model.task === 'binary' && positive) {
       const h = histogramOf(all.scores, scoreClass(model));
       if (input.exact) {
-        const labelled = await ctx.stores.events.labelledRows(model, { from: grid.from, to: grid.to, versions: q.versions, segments: input.segments }, EXACT_PERFORMANCE_ROWS);
+        const labelled = await ctx.stores.events.labelledRows(model, { from: grid.from, to: grid.to, versions: q.versions, segments: input.segments }, EXACT_PERFORMANCE_ROWS).catch((e: unknown) => {
+          // joining every labelled prediction of a long window with its labels can exceed the
+          // store's memory limit (about 10 million at the default): say so, and what to do
+          if (/out of memory/i.test(String((e as Error).message))) {
+            throw new VigilError('unavailable', 'the exact path ran out of memory joining this window\'s predictions with their labels', {
+              hint: 'drop exact=true (the streaming ROC AUC comes with its bound), ask for a shorter window, or raise VIGIL_DUCKDB_MEMORY_LIMIT',
+            });
+          }
+          throw e;
+        });
         const scores: number[] = [], positives: boolean[] = [];
         for (let i = 0; i < labelled.label.length; i++) if (Number.isFinite(labelled.score[i]) && isScoredLabel(model, labelled.label[i] as string)) { scores.push(labelled.score[i] as number); positives.push(isPositiveLabel(model, labelled.label[i] as string)); }
         metrics.roc_auc = { ...v(rocAuc(scores, positives)), path: 'exact' };
