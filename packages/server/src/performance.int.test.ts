@@ -123,7 +123,7 @@ describe('realized performance (GET /api/v1/models/:id/performance)', () => {
     const eu = await perf('&segment.region=eu');
     assert.equal(eu.status, 200);
     assert.equal(eu.body.predictions, 300);
-    for (const [params, field] of [['&step=30m', 'step'], ['&exact=yes', 'exact'], ['&segment.planet=x', 'segment.planet'], ['&bogus=1', 'bogus']] as const) {
+    for (const [params, field] of [['&step=30m', 'step'], ['&exact=yes', 'exact'], ['&segment.planet=x', 'segment.planet'], ['&segment.__proto__=x', 'segment.__proto__'], ['&bogus=1', 'bogus']] as const) {
       const res = await perf(params);
       assert.equal(res.status, 400, params);
       assert.equal(res.body.error.details[0].field, field, params);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { DriftConfigSchema, parseDuration, parseTimeBound, VigilError } from '@vigil/core';
+import { DriftConfigSchema, VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
@@ -16,6 +16,7 @@ import { driftConfigOf, getDrift } from '../services/get-drift.ts';
 import { getDriftSegments } from '../services/get-drift-segments.ts';
 import { checkReferenceTarget, deleteReference, getReference, listReferences, referenceFromWindow, uploadReference } from '../services/manage-references.ts';
 import { errorSchema, jsonSchema } from './openapi.ts';
+import { hourStep, range, segmentsOf, timeBound } from './params.ts';
 
 const tags = ['drift'];
 const readModel = { access: { kind: 'model', action: 'read' } } as const;
@@ -33,41 +34,7 @@ const mib = (bytes: number): string => (bytes >= 1024 ** 2 ? `${Math.round(bytes
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const versionParams = z.object({ id: z.string().min(1).max(64), version: z.string().min(1).max(100) });
 
-const timeBound = (now: number, field: string) =>
-  z.string().transform((v, c) => {
-    const t = parseTimeBound(v, now);
-    if (t === null) {
-      c.addIssue({ code: 'custom', message: `${field}: RFC 3339, epoch ms, "now" or "now-<duration>"` });
-      return z.NEVER;
-    }
-    return t;
-  });
-const step = z.string().transform((v, c) => {
-  const d = parseDuration(v) ?? (/^\d+$/.test(v) ? Number(v) : null);
-  if (d === null || d < 3_600_000 || d > 366 * DAY) {
-    c.addIssue({ code: 'custom', message: 'a duration of whole hours, 1h to 366d (e.g. 1h, 6h, 1d, or milliseconds); drift is kept per hour' });
-    return z.NEVER;
-  }
-  return d;
-});
-
-/** Splits segment.<name>=value parameters from the others. */
-function segmentsOf(query: Record<string, unknown>): { rest: Record<string, unknown>; segments: Record<string, string> } {
-  // no prototype: segment.__proto__=x must be an unknown segment (400), not silently no filter
-  const rest: Record<string, unknown> = {}, segments = Object.create(null) as Record<string, string>;
-  for (const [k, v] of Object.entries(query)) {
-    if (k.startsWith('segment.')) {
-      if (typeof v !== 'string' || k.length === 8) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: k, message: 'give one value: segment.<name>=<value>' }] });
-      segments[k.slice(8)] = v;
-    } else rest[k] = v;
-  }
-  return { rest, segments };
-}
-
-function range<T extends { from: number; to: number }>(q: T): T {
-  if (q.from >= q.to) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'from', message: 'must be before to' }] });
-  return q;
-}
+const step = hourStep('drift is kept per hour', 366 * DAY);
 
 const windowBody = z.object({
   from: z.union([z.number(), z.string()]),

@@ -1,4 +1,4 @@
-import { parseDuration, parseTimeBound, VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
@@ -8,29 +8,14 @@ import { auditRead } from '../services/authorize.ts';
 import { windowGrid } from '../services/get-drift.ts';
 import { getPerformance } from '../services/get-performance.ts';
 import { errorSchema } from './openapi.ts';
+import { hourStep, range, segmentsOf, timeBound } from './params.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Series points one answer holds at most. */
 const MAX_POINTS = 1000;
 
-const timeBound = (now: number, field: string) =>
-  z.string().transform((v, c) => {
-    const t = parseTimeBound(v, now);
-    if (t === null) {
-      c.addIssue({ code: 'custom', message: `${field}: RFC 3339, epoch ms, "now" or "now-<duration>"` });
-      return z.NEVER;
-    }
-    return t;
-  });
-const step = z.string().transform((v, c) => {
-  const d = parseDuration(v) ?? (/^\d+$/.test(v) ? Number(v) : null);
-  if (d === null || d < HOUR || d % HOUR !== 0) {
-    c.addIssue({ code: 'custom', message: 'a whole number of hours (1h, 6h, 1d, or milliseconds): performance is kept per hour of the prediction' });
-    return z.NEVER;
-  }
-  return d;
-});
+const step = hourStep('performance is kept per hour of the prediction');
 
 export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   app.get('/api/v1/models/:id/performance', {
@@ -44,20 +29,12 @@ export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: Se
   }, async (req) => {
     const { id } = parseInput(z.object({ id: z.string().min(1).max(64) }), req.params, 'path');
     const now = ctx.clock.now();
-    const query = req.query as Record<string, unknown>;
-    const segments: Record<string, string> = {};
-    const rest: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(query)) {
-      if (k.startsWith('segment.')) {
-        if (typeof v !== 'string' || k.length === 8) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: k, message: 'give one value: segment.<name>=<value>' }] });
-        segments[k.slice(8)] = v;
-      } else rest[k] = v;
-    }
+    const { rest, segments } = segmentsOf(req.query as Record<string, unknown>);
     const q = parseInput(z.object({
       from: timeBound(now, 'from').default(now - DAY), to: timeBound(now, 'to').default(now),
       version: z.string().min(1).max(100).optional(), step: step.optional(), exact: z.enum(['true', 'false']).default('false'),
     }).strict(), rest, 'query');
-    if (q.from >= q.to) throw new VigilError('validation_failed', 'invalid query', { details: [{ field: 'from', message: 'must be before to' }] });
+    range(q);
     // counted on the grid the answer uses: `from` snaps down to the step, `to` up to the hour
     const grid = windowGrid(q.from, q.to, q.step ?? null);
     if (q.step !== undefined && Math.ceil((grid.to - grid.from) / grid.step) > MAX_POINTS) {

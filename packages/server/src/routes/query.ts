@@ -1,4 +1,4 @@
-import { CATALOG, parseMetricQuery, parseTimeBound, VigilError } from '@vigil/core';
+import { CATALOG, parseMetricQuery, VigilError } from '@vigil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/access.ts';
@@ -8,16 +8,7 @@ import { parseInput } from '../http-errors.ts';
 import { getOverview } from '../services/get-overview.ts';
 import { queryMetric } from '../services/query-metric.ts';
 import { errorSchema, seriesResponseSchema } from './openapi.ts';
-
-const timeBound = (now: number, field: string) =>
-  z.string().transform((v, c) => {
-    const t = parseTimeBound(v, now);
-    if (t === null) {
-      c.addIssue({ code: 'custom', message: `${field}: RFC 3339, epoch ms, "now" or "now-<duration>"` });
-      return z.NEVER;
-    }
-    return t;
-  });
+import { timeBound } from './params.ts';
 
 const listSchema = (now: number) =>
   z

@@ -1,4 +1,4 @@
-import { chooseMethod, DRIFT_METHOD_SPECS, streamingVerdict, VigilError, type FeatureProfile } from '@vigil/core';
+import { chooseMethod, streamingVerdict, VigilError, type FeatureProfile } from '@vigil/core';
 import type { HistogramRow, RollupQuery, ValueCountRow } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
 import { getModel } from './get-model.ts';
@@ -64,8 +64,8 @@ export async function getDriftSegments({ ctx, input }: { ctx: ServiceContext; in
     return [{ f, p, cur: currentOf(f.name, segHist, segVals) }];
   });
   const everyIndex = values.map((_, i) => i);
-  const statOf = (a: ReturnType<typeof streamAnswer>, method: Parameters<typeof streamAnswer>[0]) =>
-    a && a.status === 'ok' ? (DRIFT_METHOD_SPECS[method].score === 'p_value' ? a.statistic : a.statistic) : null;
+  // the test statistic for every method (for p-value tests too: contributions compare statistics)
+  const statOf = (a: ReturnType<typeof streamAnswer>) => (a && a.status === 'ok' ? a.statistic : null);
 
   result.values = values.map((value, i) => {
     let drifted = 0, decided = 0;
@@ -84,11 +84,11 @@ export async function getDriftSegments({ ctx, input }: { ctx: ServiceContext; in
       const v = a && a.status === 'ok' ? streamingVerdict(choice.method, a, choice.threshold) : null;
       if (v !== null) { decided++; if (v) drifted++; }
       if (f.name === input.feature) {
-        const s = statOf(a, choice.method);
+        const s = statOf(a);
         statistic = s !== null && Number.isFinite(s) ? s : null;
         verdict = v;
-        const whole = statOf(streamAnswer(choice.method, p, cur, everyIndex, specs[f.name]), choice.method);
-        const without = statOf(streamAnswer(choice.method, p, cur, everyIndex.filter((j) => j !== i), specs[f.name]), choice.method);
+        const whole = statOf(streamAnswer(choice.method, p, cur, everyIndex, specs[f.name]));
+        const without = statOf(streamAnswer(choice.method, p, cur, everyIndex.filter((j) => j !== i), specs[f.name]));
         contribution = whole !== null && without !== null && Number.isFinite(whole - without) ? whole - without : null;
       }
     }
