@@ -29,12 +29,26 @@ export const invalid = (field: string, message: string) => new VigilError('valid
  */
 export function rankAuc(scores: ArrayLike<number>, pos: (i: number) => number, neg: (i: number) => number): number | null {
   const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  // the distinct scores, by a native sort (an index sort with a comparator took 4× as long); each
+  // row's weights go to its score's group in row order, as a stable index sort would add them
+  const distinct = Float64Array.from(scores).sort();
+  let u = 0;
+  for (let k = 0; k < n; k++) if (u === 0 || distinct[k] !== distinct[u - 1]) distinct[u++] = distinct[k]!;
+  const dpos = new Float64Array(u), dneg = new Float64Array(u);
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    let lo = 0, hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    dpos[lo] = dpos[lo]! + pos(i);
+    dneg[lo] = dneg[lo]! + neg(i);
+  }
   let tp = 0, fp = 0, area = 0;
-  for (let k = 0; k < n;) {
-    const s = scores[order[k]!]!;
-    let dtp = 0, dfp = 0;
-    for (; k < n && scores[order[k]!] === s; k++) { dtp += pos(order[k]!); dfp += neg(order[k]!); }
+  for (let g = u - 1; g >= 0; g--) {
+    const dtp = dpos[g]!, dfp = dneg[g]!;
     area += dfp * (tp + tp + dtp) / 2;
     tp += dtp; fp += dfp;
   }

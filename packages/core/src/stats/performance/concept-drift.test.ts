@@ -8,8 +8,8 @@ import { VigilError } from '../../errors.ts';
 import { seededRng } from '../drift/random.ts';
 import { fitCbpe, estimateCbpe, realizedCbpe } from './cbpe.ts';
 import {
-  detectConceptDrift, initConceptDrift, initDdm, initPageHinkley, stepConceptDrift, stepDdm, stepPageHinkley,
-  type ConceptDriftDetector, type DriftSignal, type PageHinkleyOptions,
+  detectConceptDrift, detectConceptDriftBatches, initConceptDrift, initDdm, initPageHinkley, stepConceptDrift, stepDdm, stepDdmBatch, stepPageHinkley,
+  type ConceptDriftDetector, type DdmOptions, type DriftSignal, type OutcomeBatch, type PageHinkleyOptions,
 } from './concept-drift.ts';
 import { REFERENCE_POPULATION, simulateRows } from './simulate-classifier.ts';
 
@@ -96,12 +96,79 @@ const REFUSED: { name: string; run: () => unknown; field: string }[] = [
   { name: 'negative warm start', run: () => initDdm({ warmStart: -1 }), field: 'warmStart' },
   { name: 'drift threshold under the warning one', run: () => initDdm({ warningThreshold: 3, driftThreshold: 2 }), field: 'driftThreshold' },
   { name: 'DDM outcome other than 0/1', run: () => stepDdm(initDdm(), 0.5), field: 'observation' },
+  { name: 'a batch of a fractional count', run: () => stepDdmBatch(initDdm(), 1.5, 0), field: 'count' },
+  { name: 'a batch of a negative count', run: () => stepDdmBatch(initDdm(), -1, 0), field: 'count' },
+  { name: 'a batch of an infinite count', run: () => stepDdmBatch(initDdm(), Infinity, 0), field: 'count' },
+  { name: 'a batch with negative errors', run: () => stepDdmBatch(initDdm(), 10, -1), field: 'errors' },
+  { name: 'a batch with more errors than outcomes', run: () => stepDdmBatch(initDdm(), 10, 11), field: 'errors' },
+  { name: 'a batch with fractional errors', run: () => stepDdmBatch(initDdm(), 10, 2.5), field: 'errors' },
+  { name: 'a batch with NaN errors', run: () => stepDdmBatch(initDdm(), 10, NaN), field: 'errors' },
+  { name: 'a bad batch among good ones', run: () => detectConceptDriftBatches({ method: 'ddm' }, [{ count: 5, errors: 1 }, { count: 5, errors: 6 }]), field: 'errors' },
 ];
 for (const c of REFUSED) {
   test(`concept-drift detectors refuse: ${c.name}`, () => {
     assert.throws(c.run, (e: unknown) => e instanceof VigilError && e.code === 'validation_failed' && e.details[0]?.field === c.field);
   });
 }
+
+// ---------- batched DDM: the test once per batch (an hour of predictions) on exact counts
+
+test('batched DDM with batches of one is stepDdm, step for step, on random streams', () => {
+  const OPTIONS: DdmOptions[] = [{}, { warmStart: 0 }, { warmStart: 1000 }, { warmStart: 50, warningThreshold: 1.5, driftThreshold: 2.5 }];
+  let drifts = 0, warnings = 0;
+  for (let r = 0; r < 24; r++) {
+    const rng = seededRng(`batch-of-one-${r}`);
+    // an error rate that may change once, somewhere in the stream
+    const n = 3000, change = Math.floor(rng() * n), p1 = 0.01 + rng() * 0.2, p2 = p1 + rng() * 0.3;
+    const stream = Array.from({ length: n }, (_, i) => (rng() < (i < change ? p1 : p2) ? 1 : 0));
+    const options = OPTIONS[r % OPTIONS.length]!;
+    let one = initDdm(options), batch = initDdm(options);
+    for (const x of stream) {
+      const a = stepDdm(one, x), b = stepDdmBatch(batch, 1, x);
+      assert.deepEqual(b, a);
+      one = a.state; batch = b.state;
+    }
+    const rows = detectConceptDrift({ method: 'ddm', options }, stream);
+    const batches = detectConceptDriftBatches({ method: 'ddm', options }, stream.map((x) => ({ count: 1, errors: x })));
+    assert.deepEqual(batches, rows, `stream ${r}`);
+    drifts += rows.drifts.length; warnings += rows.warnings.length;
+  }
+  assert.ok(drifts > 10 && warnings > 10, `the streams exercise both signals: ${drifts} drifts, ${warnings} warnings`);
+});
+
+// By hand. With equal error rates p + s falls batch after batch (s shrinks), so the minimum is the
+// latest batch; a batch of 1000 at 30% after 20 at 5% (warm start 1000) has p = 1300 / 21000 and
+// p + s above p_min + 3·s_min = 0.05 + 3·√(0.05 · 0.95 / 20000): a drift in that batch, without a
+// warning zone before it. A milder rise (80 errors of 1000 after 10 batches at 5%: p + s = 0.0559
+// against 0.05 + 2·0.00218 = 0.0544 and + 3·0.00218 = 0.0565) warns; the next such batch drifts,
+// with its onset at the warning.
+const repeat = (times: number, batch: OutcomeBatch): OutcomeBatch[] => Array.from({ length: times }, () => batch);
+const BATCH_TRACES: { name: string; options: DdmOptions; batches: OutcomeBatch[]; drifts: { index: number; onset: number }[]; warnings: number[] }[] = [
+  { name: 'a clear rise, found in its batch', options: { warmStart: 1000 }, batches: [...repeat(20, { count: 1000, errors: 50 }), ...repeat(5, { count: 1000, errors: 300 })], drifts: [{ index: 20, onset: 20 }], warnings: [] },
+  { name: 'a mild rise: a warning, then a drift with its onset there', options: { warmStart: 100 }, batches: [...repeat(10, { count: 1000, errors: 50 }), ...repeat(2, { count: 1000, errors: 80 })], drifts: [{ index: 11, onset: 10 }], warnings: [10] },
+  { name: 'nothing tested within the warm start (in outcomes, not batches)', options: { warmStart: 1000 }, batches: [{ count: 400, errors: 0 }, { count: 400, errors: 200 }, { count: 400, errors: 20 }], drifts: [], warnings: [] },
+  { name: 'no minimum before a first error (s = 0), so no alarm at it', options: { warmStart: 0 }, batches: [...repeat(5, { count: 1000, errors: 0 }), { count: 1000, errors: 1 }, { count: 1000, errors: 0 }], drifts: [], warnings: [] },
+  { name: 'hours of uneven sizes (the TSDoc example)', options: { warmStart: 1000 }, batches: [{ count: 4200, errors: 210 }, { count: 3900, errors: 204 }, { count: 4100, errors: 820 }], drifts: [{ index: 2, onset: 2 }], warnings: [] },
+];
+for (const c of BATCH_TRACES) {
+  test(`batched DDM: ${c.name}`, () => {
+    const r = detectConceptDriftBatches({ method: 'ddm', options: c.options }, c.batches);
+    assert.deepEqual(r.drifts.map((d) => ({ index: d.index, onset: d.onset })), c.drifts);
+    assert.deepEqual(r.warnings, c.warnings);
+    assert.equal(r.state.seen, c.batches.length, 'indexes count batches');
+  });
+}
+
+test('batched DDM: the statistic of the clear rise, and the reset after it', () => {
+  const r = detectConceptDriftBatches({ method: 'ddm', options: { warmStart: 1000 } }, BATCH_TRACES[0]!.batches);
+  const pMin = 0.05, sMin = Math.sqrt((0.05 * 0.95) / 20000), p = 1300 / 21000;
+  close(r.drifts[0]!.statistic, (p + Math.sqrt((p * (1 - p)) / 21000) - pMin) / sMin, 'statistic');
+  // fresh after the drift: the four batches at 30% since are the new concept
+  assert.deepEqual([r.state.count, r.state.errors, r.state.pMin], [4000, 1200, 0.3]);
+  // a stored state continues the batch indexes; a batch of no outcomes takes an index and changes no count
+  const more = detectConceptDriftBatches(JSON.parse(JSON.stringify(r.state)), [{ count: 0, errors: 0 }, { count: 1000, errors: 300 }]);
+  assert.deepEqual([more.drifts, more.warnings, more.state.seen, more.state.count], [[], [], 27, 5000]);
+});
 
 // ---------- the simulated classifier: errors of its predictions, before and after a concept shift
 

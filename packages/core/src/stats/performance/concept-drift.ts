@@ -28,6 +28,13 @@
 // MOA then fire at the first error of a good model); we record the minimum only where s > 0.
 // onset: the start of the warning zone the drift came from (Gama's "context change" point), or the
 // drift itself when there was none.
+//
+// Batched DDM (stepDdmBatch): the same test applied once at the end of a batch of outcomes (an hour
+// of predictions, say) after adding all of it — the counts are exact, only the points where the
+// minimum is kept and the test is made are coarser. With batches of one it is stepDdm. Indexes
+// and onsets count batches (`seen` is the next batch's index); the warm start and `count` count
+// outcomes. Page-Hinkley has no such form: its running mean enters each step's increment, so a
+// batch's sum depends on the order within it.
 import { VigilError } from '../../errors.ts';
 
 export type DriftSignal = 'none' | 'warning' | 'drift';
@@ -172,6 +179,34 @@ export function stepDdm(state: DdmState, outcome: number | boolean): DetectorSte
   return { state: next, signal, statistic, onset: null };
 }
 
+/**
+ * Feeds one batch to DDM: `count` outcomes of which `errors` are errors, added at once; the test
+ * is applied at the end of the batch, as stepDdm applies it after one outcome (stepDdm is this
+ * with count 1). A batch of 0 outcomes takes an index and repeats the last test.
+ */
+export function stepDdmBatch(state: DdmState, count: number, errors: number): DetectorStep<DdmState> {
+  const index = state.seen;
+  if (!(Number.isInteger(count) && count >= 0)) throw invalid('count', `batch ${index}: count must be an integer ≥ 0`);
+  if (!(Number.isInteger(errors) && errors >= 0 && errors <= count)) throw invalid('errors', `batch ${index}: errors must be an integer in [0, count]`);
+  const o = state.options, n = state.count + count, e = state.errors + errors;
+  let { pMin, sMin } = state;
+  let signal: DriftSignal = 'none', statistic = 0;
+  if (n > o.warmStart) {
+    const p = e / n, s = Math.sqrt((p * (1 - p)) / n);
+    if (s > 0 && (pMin === null || sMin === null || p + s <= pMin + sMin)) { pMin = p; sMin = s; }
+    if (pMin !== null && sMin !== null) {
+      statistic = (p + s - pMin) / sMin;
+      if (p + s > pMin + o.driftThreshold * sMin) signal = 'drift';
+      else if (p + s > pMin + o.warningThreshold * sMin) signal = 'warning';
+    }
+  }
+  if (signal === 'drift') {
+    return { state: { ...initDdm(o), seen: index + 1 }, signal, statistic, onset: state.warningSince ?? index };
+  }
+  const next: DdmState = { ...state, seen: index + 1, count: n, errors: e, pMin, sMin, warningSince: signal === 'warning' ? state.warningSince ?? index : null };
+  return { state: next, signal, statistic, onset: null };
+}
+
 /** A fresh detector of either kind. */
 export function initConceptDrift(detector: ConceptDriftDetector): ConceptDriftState {
   return detector.method === 'ddm' ? initDdm(detector.options) : initPageHinkley(detector.options);
@@ -213,6 +248,45 @@ export function detectConceptDrift(detector: ConceptDriftDetector | ConceptDrift
   for (let i = 0; i < observations.length; i++) {
     const index = state.seen, inWarning = state.warningSince !== null;
     const step = stepConceptDrift(state, observations[i]!);
+    if (step.signal === 'drift') drifts.push({ index, onset: step.onset ?? index, statistic: step.statistic });
+    if (step.signal === 'warning' && !inWarning) warnings.push(index);
+    state = step.state;
+  }
+  return { drifts, warnings, state };
+}
+
+/** One batch of outcomes for the batched DDM. */
+export interface OutcomeBatch {
+  /** Outcomes in the batch. */
+  count: number;
+  /** Of them, errors. */
+  errors: number;
+}
+
+export interface BatchedDdmResult {
+  /** Change points by batch index: `index` the batch where the drift fired, `onset` the first batch of its warning zone. */
+  drifts: ChangePoint[];
+  /** Batch indexes where a warning zone began. */
+  warnings: number[];
+  state: DdmState;
+}
+
+/**
+ * Runs batches of outcomes through DDM (a new detector, or a stored state to continue; batch
+ * indexes continue from it), testing once at the end of each batch, and returns the change points
+ * by batch index.
+ *
+ * @example
+ *   const hours = [{ count: 4200, errors: 210 }, { count: 3900, errors: 204 }, { count: 4100, errors: 820 }];
+ *   const { drifts } = detectConceptDriftBatches({ method: 'ddm', options: { warmStart: 1000 } }, hours);
+ *   drifts[0]; // { index: 2, onset: 2, statistic } — the third hour
+ */
+export function detectConceptDriftBatches(detector: { method: 'ddm'; options?: DdmOptions } | DdmState, batches: ArrayLike<OutcomeBatch>): BatchedDdmResult {
+  let state = 'seen' in detector ? detector : initDdm(detector.options);
+  const drifts: ChangePoint[] = [], warnings: number[] = [];
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!, index = state.seen, inWarning = state.warningSince !== null;
+    const step = stepDdmBatch(state, b.count, b.errors);
     if (step.signal === 'drift') drifts.push({ index, onset: step.onset ?? index, statistic: step.statistic });
     if (step.signal === 'warning' && !inWarning) warnings.push(index);
     state = step.state;
