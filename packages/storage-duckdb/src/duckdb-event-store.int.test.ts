@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runDriftStoreContract, runEventStoreContract, runPerformanceStoreContract } from '@vigil/storage/contract';
+import { runDriftStoreContract, runEventStoreContract, runPerformanceStoreContract, runScoredRowsContract } from '@vigil/storage/contract';
 import { DuckDbEventStore } from './duckdb-event-store.ts';
 
 runEventStoreContract('duckdb', async () => {
@@ -23,6 +23,13 @@ runEventStoreContract('duckdb', async () => {
 });
 
 runDriftStoreContract('duckdb', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-events-'));
+  const store = new DuckDbEventStore({ file: path.join(dir, 'events.duckdb'), spoolDir: path.join(dir, 'spool') });
+  await store.init();
+  return { store, cleanup: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+});
+
+runScoredRowsContract('duckdb', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-events-'));
   const store = new DuckDbEventStore({ file: path.join(dir, 'events.duckdb'), spoolDir: path.join(dir, 'spool') });
   await store.init();

@@ -12,6 +12,7 @@ import type {
 } from '@vigil/core';
 import type {
   AppendResult,
+  BinKind,
   BinRow,
   CountRow,
   EventStore,
@@ -23,12 +24,15 @@ import type {
   LabelledRows,
   ListQuery,
   OverviewRow,
+  PerformancePart,
   PerformanceRows,
   PredictionBatch,
   ReferenceLoad,
   RollupProgress,
   RollupQuery,
   SampleQuery,
+  ScoredRows,
+  SketchKind,
   ValueCountRow,
   ValueRow,
   WindowFilter,
@@ -39,6 +43,7 @@ import { binsSql, featuresSql, quantileBinSql, inferenceSql, logsSql, qualitySql
 import { foldModel, rebuildModel, recountNumeric } from './fold.ts';
 import { histogramsSql, valueCountsSql } from './histograms.ts';
 import { readLabelledRows, readPerformance } from './performance-reads.ts';
+import { readScoredRows } from './scored-rows.ts';
 import * as refs from './reference-store.ts';
 import { num, numOrNull } from './sql.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -266,11 +271,11 @@ export class DuckDbEventStore implements EventStore {
       batch_sum: num(r.batch_sum), score_count: num(r.score_count), score_sum: num(r.score_sum), labelled: num(r.labelled),
     }), q.groupBy);
   }
-  queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]> {
+  queryBins(kind: BinKind, q: RollupQuery): Promise<BinRow[]> {
     return this.grouped(binsSql(kind, q), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: num(r.count) }), q.groupBy);
   }
-  queryLatencyQuantile(quantile: number, q: RollupQuery): Promise<BinRow[]> {
-    return this.grouped(quantileBinSql(quantile, q), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: 1 }), q.groupBy);
+  queryLatencyQuantile(quantile: number, q: RollupQuery, kind: SketchKind = 'latency'): Promise<BinRow[]> {
+    return this.grouped(quantileBinSql(quantile, q, kind), (r, group, bucket) => ({ group, bucket, bin: num(r.bin), count: 1 }), q.groupBy);
   }
   queryFeatures(q: RollupQuery): Promise<FeatureRow[]> {
     const keys = q.groupBy.filter((g) => g !== 'feature');
@@ -386,11 +391,11 @@ export class DuckDbEventStore implements EventStore {
   }
 
   /** The four performance reads in one snapshot: a fold's recompute replaces an hour's rows in all of them at once. */
-  queryPerformance(q: RollupQuery): Promise<PerformanceRows> {
+  queryPerformance(q: RollupQuery, parts?: readonly PerformancePart[]): Promise<PerformanceRows> {
     return this.withReader(async (conn) => {
       await conn.run('BEGIN TRANSACTION');
       try {
-        return await readPerformance((sql, p) => this.rowsOn(conn, sql, p), q);
+        return await readPerformance((sql, p) => this.rowsOn(conn, sql, p), q, parts);
       } finally {
         await conn.run('COMMIT').catch(() => undefined);
       }
@@ -399,6 +404,10 @@ export class DuckDbEventStore implements EventStore {
 
   labelledRows(model: Model, window: WindowFilter, limit: number): Promise<LabelledRows> {
     return this.withReader((conn) => readLabelledRows(conn, (sql, p) => this.rowsOn(conn, sql, p), model, window, limit));
+  }
+
+  scoredRows(model: Model, window: WindowFilter, limit: number): Promise<ScoredRows> {
+    return this.withReader((conn) => readScoredRows(conn, (sql, p) => this.rowsOn(conn, sql, p), model, window, limit));
   }
 
   async overview(from: number, to: number): Promise<OverviewRow[]> {

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { VigilError, type Model } from '@vigil/core';
-import type { LabelledRows, PerformanceRows, RollupQuery, WindowFilter } from '@vigil/storage';
+import type { LabelledRows, PerformancePart, PerformanceRows, RollupQuery, WindowFilter } from '@vigil/storage';
 import { binaryScoreSql } from './performance.ts';
 import { predTable } from './model-tables.ts';
 import { grouped, type Built } from './queries.ts';
@@ -52,16 +52,17 @@ function groupOf(r: Row, b: Built, keys: readonly string[]): Record<string, stri
 }
 
 /** The four reads of queryPerformance; `exec` runs them in one snapshot. */
-export async function readPerformance(exec: Exec, query: RollupQuery): Promise<PerformanceRows> {
+export async function readPerformance(exec: Exec, query: RollupQuery, parts: readonly PerformancePart[] = ['totals', 'confusion', 'scores', 'calibration']): Promise<PerformanceRows> {
   const q = checkQuery(query);
   const tb = totalsSql(q);
   const cb = grouped(q, 'CAST(sum(count) AS DOUBLE) AS count', 'ru_perf_conf_h', [], ['truth', 'predicted']);
   const sb = grouped(q, 'CAST(sum(positives) AS DOUBLE) AS positives, CAST(sum(negatives) AS DOUBLE) AS negatives', 'ru_perf_score_h', [], ['cls', 'bin']);
   const kb = grouped(q, 'CAST(sum(count) AS DOUBLE) AS count, fsum(score_sum) AS score_sum, CAST(sum(positives) AS DOUBLE) AS positives', 'ru_perf_cal_h', [], ['cls', 'bins', 'bin']);
-  const totals = await exec(tb.sql, tb.params);
-  const confusion = await exec(cb.sql, cb.params);
-  const scores = await exec(sb.sql, sb.params);
-  const calibration = await exec(kb.sql, kb.params);
+  const read = (part: PerformancePart, b: Built) => (parts.includes(part) ? exec(b.sql, b.params) : Promise.resolve([]));
+  const totals = await read('totals', tb);
+  const confusion = await read('confusion', cb);
+  const scores = await read('scores', sb);
+  const calibration = await read('calibration', kb);
   const k = q.groupBy;
   return {
     totals: totals.map((r) => {
@@ -84,70 +85,155 @@ export async function readPerformance(exec: Exec, query: RollupQuery): Promise<P
   };
 }
 
+/** The performance rollups' own watermark (performance-fold.ts): the batches they were folded from. */
+const perfWatermarkKey = (model: string) => `perf_watermark:${model}`;
 /**
- * The labelled predictions of a window, in statements to run in one snapshot:
- * - `countSql`: how many there are; beyond `limit`, `thresholdSql`: the `limit`-th smallest hash
- *   of their ids (a top-N of 8-byte hashes);
- * - `rowsSql(threshold)`: each with its latest label, in time order — all of them, or (beyond
- *   `limit`) those whose id hashes at or below the threshold: a uniform sample without replacement
- *   that needs no reservoir in memory and picks the same predictions on every call.
+ * At most about this many of the window's predictions are held in one pass (their rows, and their
+ * ids as the join's build side), whatever the window's size: a little more than a full sample of
+ * 500,000 at full label coverage, so that one pass reads it.
  */
-function labelledRowsSql(model: Model, window: WindowFilter, limit: number) {
+const LABELLED_PASS_ROWS = 600_000;
+/** DuckDB's hash() is a UBIGINT: the sample is cut on [0, 2⁶⁴). */
+const HASHES = 2n ** 64n;
+
+/**
+ * How many predictions of the window are labelled, as of batch `upTo`, without joining them all:
+ * the hourly `labelled` counts (folded from exactly those batches) for the whole hours of the
+ * window, and a join of the predictions of the partial hours at its edges (an hour at most each).
+ */
+async function labelledTotal(exec: Exec, model: Model, window: WindowFilter, upTo: number): Promise<number> {
+  const t = predTable(model.id);
+  const a = Math.ceil(window.from / HOUR) * HOUR, b = Math.floor(window.to / HOUR) * HOUR;
+  let total = 0;
+  if (a < b) {
+    const q = grouped({ from: a, to: b, stepMs: HOUR, models: [model.id], versions: window.versions, segments: window.segments, groupBy: [], filters: {} }, 'sum(labelled) AS n', 'ru_perf_h', []);
+    const [r] = await exec(`SELECT CAST(coalesce(sum(n), 0) AS DOUBLE) AS n FROM (${q.sql})`, q.params);
+    total += num(r?.n);
+  }
+  const edges: [number, number][] = a < b ? [[window.from, a], [b, window.to]] : [[window.from, window.to]];
+  for (const [from, to] of edges) {
+    if (from >= to) continue;
+    const params: (string | number)[] = [];
+    const edge = () => `${windowWhere({ ...window, from, to }, params)} AND batch <= ${upTo}`;
+    // the edge's ids are the build side: the labels are only scanned past them
+    const outer = edge();
+    params.push(model.id);
+    const sql = `SELECT count(*) AS n FROM ${t} WHERE ${outer} AND id IN (SELECT prediction_id FROM labels WHERE model = ? AND batch <= ${upTo} AND prediction_id IN (SELECT id FROM ${t} WHERE ${edge()}))`;
+    const [r] = await exec(sql, params);
+    total += num(r?.n);
+  }
+  return total;
+}
+
+/**
+ * One pass over the hashes [lo, hi]: the window's labelled predictions whose id hashes there, each
+ * with its latest label (as of `upTo`), at most the `need` with the smallest (hash, id), in time
+ * order. The range's predictions are picked (one scan) before any join; their ids are the join's
+ * build side and the labels are streamed past them.
+ */
+function passSql(model: Model, window: WindowFilter, upTo: number, lo: bigint, hi: bigint, need: number): { sql: string; params: (string | number)[] } {
   const t = predTable(model.id);
   const params: (string | number)[] = [];
+  const inRange = (col: string) => `hash(${col}) BETWEEN ${lo}::UBIGINT AND ${hi}::UBIGINT`;
   const where = windowWhere(window, params);
-  const k = Math.max(1, Math.floor(limit));
+  params.push(model.id);
   const score = model.task === 'binary' ? binaryScoreSql(model, 'p.score', 'p.scores') : 'p.score';
   return {
-    countSql: `SELECT count(*) AS n FROM ${t} p SEMI JOIN (SELECT prediction_id FROM labels WHERE model = ?) l ON l.prediction_id = p.id WHERE ${where}`,
-    thresholdSql: `SELECT CAST(max(h) AS VARCHAR) AS threshold FROM (SELECT hash(p.id) AS h FROM ${t} p
-      SEMI JOIN (SELECT prediction_id FROM labels WHERE model = ?) l ON l.prediction_id = p.id WHERE ${where} ORDER BY h LIMIT ${k})`,
-    countParams: [model.id, ...params],
-    rowsSql: (threshold: string | null) => `WITH p AS MATERIALIZED (SELECT id, ts, prediction, prediction_num, score, scores FROM ${t}
-        WHERE ${where}${threshold === null ? '' : ` AND hash(id) <= ${BigInt(threshold).toString()}::UBIGINT`}),
-      l AS (SELECT prediction_id, arg_max(label, ts) AS label, max(ts) AS label_ts FROM labels WHERE model = ? AND prediction_id IN (SELECT id FROM p) GROUP BY prediction_id)
-      SELECT CAST(p.ts AS DOUBLE) AS ts, p.prediction, p.prediction_num, ${score} AS score, p.scores, l.label, CAST(l.label_ts AS DOUBLE) AS label_ts
+    sql: `WITH p AS MATERIALIZED (SELECT id, ts, prediction, prediction_num, score, scores FROM ${t} WHERE ${where} AND batch <= ${upTo} AND ${inRange('id')}),
+      l AS (SELECT prediction_id, arg_max(label, ts) AS label, max(ts) AS label_ts FROM labels
+        WHERE model = ? AND batch <= ${upTo} AND ${inRange('prediction_id')} AND prediction_id IN (SELECT id FROM p) GROUP BY prediction_id
+        QUALIFY row_number() OVER (ORDER BY hash(prediction_id), prediction_id) <= ${need})
+      SELECT CAST(p.ts AS DOUBLE) AS ts, p.id, p.prediction, p.prediction_num, ${score} AS score, p.scores, l.label, CAST(l.label_ts AS DOUBLE) AS label_ts
       FROM p JOIN l ON l.prediction_id = p.id ORDER BY p.ts, p.id`,
-    rowsParams: [...params, model.id],
+    params,
   };
 }
 
-/** labelledRows on one connection: the count and the rows in one snapshot, streamed chunk by chunk into typed columns. */
-export async function readLabelledRows(conn: DuckDBConnection, exec: Exec, model: Model, window: WindowFilter, limit: number): Promise<LabelledRows> {
-  const q = labelledRowsSql(model, window, limit);
+/**
+ * The next range of hashes after `lo`: wide enough to hold the `need` labelled predictions still
+ * wanted, with a margin of four standard deviations (the `left` ones not yet read are spread
+ * uniformly over [lo, 2⁶⁴)), and narrow enough to hold about `passRows` predictions.
+ */
+function nextRange(lo: bigint, need: number, left: number, predictions: number, passRows: number): bigint {
+  const rest = HASHES - lo;
+  const share = need >= left ? 1 : Math.min(1, (need + 4 * Math.sqrt(need) + 16) / left);
+  const SCALE = 2n ** 52n;
+  let width = (rest * BigInt(Math.ceil(share * 2 ** 52))) / SCALE;
+  if (predictions > passRows) {
+    const cap = (HASHES * BigInt(passRows)) / BigInt(predictions);
+    if (cap < width) width = cap;
+  }
+  if (width < 1n) width = 1n;
+  return lo + width - 1n >= HASHES ? HASHES - 1n : lo + width - 1n;
+}
+
+/**
+ * labelledRows on one connection. Everything is read in one snapshot, and from what the
+ * performance rollups were folded from (batches up to their watermark), so `total` is their
+ * `labelled` count and the rows are the predictions behind them.
+ *
+ * The sample: the `min(limit, total)` labelled predictions whose (hash(id), id) are smallest — a
+ * uniform sample without replacement that picks the same predictions on every call, and a
+ * smaller limit's sample is part of a larger one's. It is read in passes over increasing ranges
+ * of hashes, each picked from the predictions alone before they are joined with the labels: the
+ * first range is sized to hold the sample with a margin, a later one (rarely needed) the rows
+ * still missing, and none holds more than about `passRows` predictions, so memory stays bounded
+ * whatever the window's size or label coverage. The answer does not depend on the ranges.
+ */
+export async function readLabelledRows(conn: DuckDBConnection, exec: Exec, model: Model, window: WindowFilter, limit: number, passRows = LABELLED_PASS_ROWS): Promise<LabelledRows> {
   await conn.run('BEGIN TRANSACTION');
   try {
-    const [c] = await exec(q.countSql, q.countParams);
-    const total = num(c?.n);
+    const [w] = await exec('SELECT value FROM vigil_state WHERE key = ?', [perfWatermarkKey(model.id)]);
+    const upTo = num(w?.value);
+    const total = await labelledTotal(exec, model, window, upTo);
     const n = Math.min(total, Math.max(0, Math.floor(limit)));
     const out: LabelledRows = {
       total, ts: new Float64Array(n), prediction: new Array<string | null>(n).fill(null), predictionNum: new Float64Array(n),
       score: new Float64Array(n), scores: new Array<string | null>(n).fill(null), label: new Array<string>(n).fill(''), labelTs: new Float64Array(n),
     };
     if (n === 0) return out;
-    const [cut] = total > n ? await exec(q.thresholdSql, q.countParams) : [];
-    const result = await conn.stream(q.rowsSql(cut ? String(cut.threshold) : null), q.rowsParams);
-    let at = 0;
-    for await (const chunk of result) {
-      // columns: ts, prediction, prediction_num, score, scores, label, label_ts
-      const cols = chunk.getColumns();
-      const get = (i: number, j: number) => cols[i]?.[j] ?? null;
-      const text = (i: number, j: number) => (get(i, j) === null ? null : String(get(i, j)));
-      const number = (i: number, j: number) => (get(i, j) === null ? NaN : Number(get(i, j)));
-      for (let j = 0; j < chunk.rowCount && at < n; j++, at++) {
-        out.ts[at] = number(0, j);
-        out.prediction[at] = text(1, j);
-        out.predictionNum[at] = number(2, j);
-        out.score[at] = number(3, j);
-        out.scores[at] = text(4, j);
-        out.label[at] = String(get(5, j));
-        out.labelTs[at] = number(6, j);
+    const cp: (string | number)[] = [];
+    const [c] = await exec(`SELECT count(*) AS n FROM ${predTable(model.id)} WHERE ${windowWhere(window, cp)} AND batch <= ${upTo}`, cp);
+    const predictions = num(c?.n);
+    const ids = new Array<string>(n);
+    let at = 0, passes = 0;
+    for (let lo = 0n; at < n && lo < HASHES; passes++) {
+      const hi = nextRange(lo, n - at, total - at, predictions, passRows);
+      const q = passSql(model, window, upTo, lo, hi, n - at);
+      const result = await conn.stream(q.sql, q.params);
+      for await (const chunk of result) {
+        // columns: ts, id, prediction, prediction_num, score, scores, label, label_ts
+        const cols = chunk.getColumns();
+        const get = (i: number, j: number) => cols[i]?.[j] ?? null;
+        const text = (i: number, j: number) => (get(i, j) === null ? null : String(get(i, j)));
+        const number = (i: number, j: number) => (get(i, j) === null ? NaN : Number(get(i, j)));
+        // an id stored twice (at two times) can join twice: the first n rows are kept
+        for (let j = 0; j < chunk.rowCount && at < n; j++, at++) {
+          out.ts[at] = number(0, j);
+          ids[at] = String(get(1, j));
+          out.prediction[at] = text(2, j);
+          out.predictionNum[at] = number(3, j);
+          out.score[at] = number(4, j);
+          out.scores[at] = text(5, j);
+          out.label[at] = String(get(6, j));
+          out.labelTs[at] = number(7, j);
+        }
+        if (at >= n) break;
       }
-      // a hash tie at the threshold can let a few more rows through: the first n are kept
-      if (at >= n) break;
+      lo = hi + 1n;
     }
-    return out;
+    // each pass is in time order; several are merged (and the rows cut to those found, should
+    // the rollups count a prediction the raw tables no longer hold)
+    return passes > 1 || at < n ? ordered(out, ids, at) : out;
   } finally {
     await conn.run('COMMIT').catch(() => undefined);
   }
+}
+
+/** The first `n` rows of `r` in (ts, id) order. */
+function ordered(r: LabelledRows, ids: string[], n: number): LabelledRows {
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => (r.ts[a] as number) - (r.ts[b] as number) || ((ids[a] as string) < (ids[b] as string) ? -1 : (ids[a] as string) > (ids[b] as string) ? 1 : 0));
+  const f64 = (a: Float64Array) => Float64Array.from(idx, (i) => a[i] as number);
+  const arr = <T>(a: T[]) => idx.map((i) => a[i] as T);
+  return { total: r.total, ts: f64(r.ts), prediction: arr(r.prediction), predictionNum: f64(r.predictionNum), score: f64(r.score), scores: arr(r.scores), label: arr(r.label), labelTs: f64(r.labelTs) };
 }

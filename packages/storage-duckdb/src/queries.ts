@@ -1,4 +1,4 @@
-import type { RollupQuery, SampleQuery } from '@vigil/storage';
+import type { BinKind, RollupQuery, SampleQuery, SketchKind } from '@vigil/storage';
 import { inList, jsonKeyPath } from './sql.ts';
 
 const HOUR = 3_600_000;
@@ -58,17 +58,18 @@ export function inferenceSql(q: RollupQuery): Built {
   return grouped(q, sums, `ru_inf_${resolutionFor(q.stepMs)}`, []);
 }
 
-export function binsSql(kind: 'latency' | 'score', q: RollupQuery): Built {
+export function binsSql(kind: BinKind, q: RollupQuery): Built {
   return grouped({ ...q, filters: { ...q.filters, kind } }, 'CAST(sum(count) AS DOUBLE) AS count', `ru_bins_${resolutionFor(q.stepMs)}`, [], ['bin']);
 }
 
 /**
- * The bin holding quantile `quantile` of each (group, bucket) sketch, chosen in SQL with the
- * core's rank rule (the first bin, in order, whose cumulative count exceeds quantile × (n − 1)),
- * so a 30-day chart returns one row per bucket instead of every bin.
+ * The bin holding quantile `quantile` of each (group, bucket) sketch of `kind` (DDSketch bins:
+ * latency, feature age), chosen in SQL with the core's rank rule (the first bin, in order, whose
+ * cumulative count exceeds quantile × (n − 1)), so a 30-day chart returns one row per bucket
+ * instead of every bin.
  */
-export function quantileBinSql(quantile: number, q: RollupQuery): Built {
-  const b = binsSql('latency', q);
+export function quantileBinSql(quantile: number, q: RollupQuery, kind: SketchKind = 'latency'): Built {
+  const b = binsSql(kind, q);
   const keys = [...b.groupAliases, 'b'].join(', ');
   return {
     ...b,

@@ -5,6 +5,12 @@ import { lit } from './sql.ts';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
+/**
+ * Feature age, ms: the prediction's ts less its feature_ts. Features stamped after their
+ * prediction (clock skew between the feature store and the server) count as age 0.
+ */
+const FEATURE_AGE_SQL = 'greatest(ts - feature_ts, 0)';
+
 export interface FoldNeeds {
   /** Labels arrived in (lo, hi] for this model. */
   newLabels: boolean;
@@ -39,7 +45,9 @@ export function foldModelSql(model: Model, lo: number, hi: number, needs: FoldNe
     `CREATE OR REPLACE TEMP TABLE fold_bins AS
       SELECT 'latency' AS kind, version, ${segSel}${minute} AS bucket, ${binSql('latency_ms')} AS bin, count(*) AS count FROM ${t} WHERE ${range} AND latency_ms IS NOT NULL GROUP BY ALL
       UNION ALL
-      SELECT 'score', version, ${segSel}${minute}, ${scoreBinSql('score')}, count(*) FROM ${t} WHERE ${range} AND score IS NOT NULL GROUP BY ALL`,
+      SELECT 'score', version, ${segSel}${minute}, ${scoreBinSql('score')}, count(*) FROM ${t} WHERE ${range} AND score IS NOT NULL GROUP BY ALL
+      UNION ALL
+      SELECT 'feature_age', version, ${segSel}${minute}, ${binSql(FEATURE_AGE_SQL)}, count(*) FROM ${t} WHERE ${range} AND feature_ts IS NOT NULL GROUP BY ALL`,
     `INSERT INTO ru_bins_m SELECT kind, ${m}, version, ${seg}, bucket, bin, count, ${hi} FROM fold_bins`,
     `INSERT INTO ru_bins_h SELECT kind, ${m}, version, ${seg}, ${hourOf('bucket')}, bin, sum(count), ${hi} FROM fold_bins GROUP BY ALL`,
     'DROP TABLE fold_inf',

@@ -5,3 +5,4 @@ export * from './security-store.contract.ts';
 export * from './dashboard-store.contract.ts';
 export * from './drift-store.contract.ts';
 export * from './performance-store.contract.ts';
+export * from './scored-rows.contract.ts';

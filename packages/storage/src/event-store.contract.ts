@@ -187,6 +187,44 @@ export function runEventStoreContract(name: string, make: () => Promise<EventSto
         assert.deepEqual(await store.queryInference(query({ stepMs: HOUR })), before);
       }));
 
+    test('feature age: DDSketch bins of ts − feature_ts for the predictions that send it (features stamped later count 0), kept apart from latency, quantiles within 1%', () =>
+      withStore(async ({ store }) => {
+        // ages from 1 ms to about an hour; every fourth without feature_ts; every 50th stamped 5 s after its prediction
+        const age = (i: number) => (i % 4 === 3 ? null : i % 50 === 0 ? -5_000 : 1 + ((i * 7919) % 3_600_000));
+        const recs = Array.from({ length: 600 }, (_, i) => {
+          const a = age(i);
+          return pred(i, { feature_ts: a === null ? null : T0 + i * 1000 - a });
+        });
+        await store.appendPredictions({ model: FRAUD, records: recs.slice(0, 250) });
+        await store.rollupStep();
+        await store.appendPredictions({ model: FRAUD, records: recs.slice(250) });
+        await store.rollupStep();
+        const ages = recs.map((_, i) => age(i)).filter((a): a is number => a !== null).map((a) => Math.max(a, 0)).sort((a, b) => a - b);
+        const bins = await store.queryBins('feature_age', query({ stepMs: HOUR }));
+        assert.equal(total(bins), ages.length);
+        assert.equal(total(await store.queryBins('latency', query({ stepMs: HOUR }))), 600);
+        const sketch = new Map<number, number>();
+        for (const b of bins) sketch.set(b.bin, (sketch.get(b.bin) ?? 0) + b.count);
+        for (const qn of [0, 0.05, 0.5, 0.9, 0.99, 1]) {
+          const exact = ages[Math.floor(qn * (ages.length - 1))] as number;
+          const got = sketchQuantile(sketch, qn) as number;
+          assert.ok(exact === 0 ? got === 0 : Math.abs(got - exact) / exact <= 0.01, `q=${qn}: ${got} vs ${exact}`);
+          // the store's quantile bins of the kind agree with the core's rule over its bins
+          const picked = await store.queryLatencyQuantile(qn, query({ groupBy: ['segment.region'] }), 'feature_age');
+          const binsM = await store.queryBins('feature_age', query({ groupBy: ['segment.region'] }));
+          assert.ok(picked.length > 0);
+          for (const row of picked) {
+            const sk = new Map<number, number>();
+            for (const b of binsM) if (b.bucket === row.bucket && b.group['segment.region'] === row.group['segment.region']) sk.set(b.bin, (sk.get(b.bin) ?? 0) + b.count);
+            assert.equal(binValue(row.bin), sketchQuantile(sk, qn), `q=${qn} ${JSON.stringify(row)}`);
+          }
+        }
+        const rows = async () => (await store.queryBins('feature_age', query({ stepMs: HOUR, groupBy: ['version', 'segment.region'] }))).map((r) => JSON.stringify(r)).sort();
+        const before = await rows();
+        await store.rebuildRollups();
+        assert.deepEqual(await rows(), before);
+      }));
+
     test('labels count once whether they arrive before or after their prediction', () =>
       withStore(async ({ store }) => {
         await store.appendLabels([{ model: 'fraud', prediction_id: 'p1', label: '1', ts: T0 + 5000 }]);

@@ -68,6 +68,14 @@ export interface RollupQuery {
  */
 export type InferenceRow = InferenceValues;
 export type BinRow = BinValues;
+/**
+ * DDSketch bins (the core's binSql, values in ms) per minute and hour: `latency` of the
+ * predictions with latency_ms; `feature_age` of those with feature_ts, the prediction's ts less
+ * it (0 when the features are stamped after the prediction).
+ */
+export type SketchKind = 'latency' | 'feature_age';
+/** The binned rollups: the sketches, and `score` (SCORE_BINS fixed bins of the score). */
+export type BinKind = SketchKind | 'score';
 
 export interface FeatureRow extends FeatureValues {
   min: number | null;
@@ -247,6 +255,27 @@ export interface LabelledRows {
   labelTs: Float64Array;
 }
 
+/**
+ * The scored predictions of a window, labelled or not (label-free performance estimation),
+ * row-aligned, in time order. Scored: binary models, P(positive) as LabelledRows.score computes
+ * it is not null; multiclass, `scores` is not null; regression, `score` is not null.
+ */
+/** The kinds of performance rows; a reader that needs some of them reads only those (the others come back empty). */
+export type PerformancePart = 'totals' | 'confusion' | 'scores' | 'calibration';
+
+export interface ScoredRows {
+  /** Scored predictions in the window; the arrays hold at most `limit` of them (a uniform sample beyond). */
+  total: number;
+  /** Prediction time, epoch ms. */
+  ts: Float64Array;
+  /** Classifiers: the predicted label as stored text; null for regression. */
+  prediction: (string | null)[];
+  /** Binary models: P(positive) (`score`, else scores[positive class]); others: `score`, NaN when absent. */
+  score: Float64Array;
+  /** Multiclass models: the `scores` object as JSON text; null for the others. */
+  scores: (string | null)[];
+}
+
 export interface ListQuery {
   model?: string;
   from?: number;
@@ -282,12 +311,13 @@ export interface EventStore {
   rebuildRollups(onProgress?: (done: number, total: number) => void): Promise<RollupProgress>;
 
   queryInference(q: RollupQuery): Promise<InferenceRow[]>;
-  queryBins(kind: 'latency' | 'score', q: RollupQuery): Promise<BinRow[]>;
+  queryBins(kind: BinKind, q: RollupQuery): Promise<BinRow[]>;
   /**
-   * For each (group, bucket), the latency bin that holds quantile `quantile` (0–1) by the rank
-   * rule of the core's sketchQuantile; `count` is 1. Same answer as sketchQuantile over queryBins.
+   * For each (group, bucket), the bin of the `kind` sketch (latency unless said) that holds
+   * quantile `quantile` (0–1) by the rank rule of the core's sketchQuantile; `count` is 1. Same
+   * answer as sketchQuantile over queryBins(kind).
    */
-  queryLatencyQuantile(quantile: number, q: RollupQuery): Promise<BinRow[]>;
+  queryLatencyQuantile(quantile: number, q: RollupQuery, kind?: SketchKind): Promise<BinRow[]>;
   queryFeatures(q: RollupQuery): Promise<FeatureRow[]>;
   queryQuality(q: RollupQuery): Promise<CountRow[]>;
   queryLogs(q: RollupQuery): Promise<CountRow[]>;
@@ -338,12 +368,21 @@ export interface EventStore {
    * four kinds of rows come from one snapshot. Late labels and corrections change the hours of
    * their predictions only, and show after the next rollupStep.
    */
-  queryPerformance(q: RollupQuery): Promise<PerformanceRows>;
+  queryPerformance(q: RollupQuery, parts?: readonly PerformancePart[]): Promise<PerformanceRows>;
   /**
    * The window's labelled predictions with their latest label, at most `limit` rows: beyond, a
-   * uniform sample without replacement (the same predictions on every call), in time order.
+   * uniform sample without replacement (the same predictions on every call; a smaller limit's
+   * sample is part of a larger one's), in time order. Read in one snapshot from what the
+   * performance rollups were folded from, so `total` is their labelled count and new labels show
+   * after the next rollupStep, as in queryPerformance. Memory stays bounded at any window size.
    */
   labelledRows(model: Model, window: WindowFilter, limit: number): Promise<LabelledRows>;
+  /**
+   * The window's scored predictions, labelled or not, at most `limit` rows: beyond, a uniform
+   * sample without replacement (the same predictions on every call while no stored row is
+   * deleted; a smaller limit's sample is part of a larger one's), in time order.
+   */
+  scoredRows(model: Model, window: WindowFilter, limit: number): Promise<ScoredRows>;
 
   listPredictions(q: ListQuery): Promise<NormalizedPrediction[]>;
   listLabels(q: ListQuery): Promise<NormalizedLabel[]>;

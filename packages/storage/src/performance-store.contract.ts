@@ -404,7 +404,109 @@ export function runPerformanceStoreContract(name: string, make: () => Promise<Ev
         assert.equal(sample.label.length, 20);
         for (let i = 1; i < 20; i++) assert.ok((sample.ts[i] as number) >= (sample.ts[i - 1] as number));
       }));
+
+    test('labelledRows beyond the limit: exactly min(limit, total) rows, the true total, each with its latest label, the same on every call, a smaller sample inside a larger one, spread over the window like its labelled predictions', () =>
+      withStore(async (store) => {
+        const { preds, labels } = sampleData();
+        await loadSample(store, preds, labels);
+        const whole = { from: T0, to: T0 + 31 * HOUR, versions: null, segments: {} };
+        // not on whole hours, with filters; and inside one hour
+        const edges = { from: T0 + 17 * MIN + 5_000, to: T0 + 20 * HOUR + 13 * MIN, versions: ['v1'], segments: { region: 'eu' } };
+        const inHour = { from: T0 + 5 * HOUR + 10 * MIN, to: T0 + 5 * HOUR + 50 * MIN, versions: null, segments: {} };
+        for (const w of [whole, edges, inHour]) {
+          const ref = joinedIn(preds, labels, w);
+          assert.ok(ref.size > 20, `${ref.size} labelled in ${JSON.stringify(w)}`);
+          const samples = new Map<number, number[]>();
+          for (const limit of [0, 1, 20, 150, 400, ref.size, ref.size + 10]) {
+            const r = await store.labelledRows(BINARY, w, limit);
+            const what = `limit ${limit} of ${ref.size} in ${JSON.stringify(w)}`;
+            assert.equal(r.total, ref.size, what);
+            assert.equal(r.label.length, Math.min(limit, ref.size), what);
+            assert.equal(new Set(r.ts).size, r.ts.length, `${what}: a prediction twice`);
+            for (let i = 0; i < r.ts.length; i++) {
+              const x = ref.get(r.ts[i] as number);
+              assert.ok(x, `${what}: a row that is not a labelled prediction of the window`);
+              assert.deepEqual([r.label[i], r.labelTs[i], r.prediction[i], r.score[i]], [x.l.label, x.l.ts, x.p.prediction, x.p.score], what);
+              if (i > 0) assert.ok((r.ts[i] as number) > (r.ts[i - 1] as number), `${what}: not in time order`);
+            }
+            assert.deepEqual(await store.labelledRows(BINARY, w, limit), r, `${what}: another call, another sample`);
+            samples.set(limit, [...r.ts]);
+          }
+          for (const [small, large] of [[1, 20], [20, 150], [150, 400]] as const) {
+            const big = new Set(samples.get(large));
+            assert.ok((samples.get(small) ?? []).every((t) => big.has(t)), `the sample of ${small} is not inside the one of ${large}`);
+          }
+        }
+        // uniform: each fifth of the window holds its share of the sample, within 4 standard deviations
+        const ref = joinedIn(preds, labels, whole), k = 400;
+        const r = await store.labelledRows(BINARY, whole, k);
+        const part = (ts: number) => Math.min(4, Math.floor((ts - T0) / (6 * HOUR)));
+        for (let i = 0; i < 5; i++) {
+          const expected = (k * [...ref.keys()].filter((t) => part(t) === i).length) / ref.size;
+          const got = [...r.ts].filter((t) => part(t) === i).length;
+          assert.ok(Math.abs(got - expected) <= 4 * Math.sqrt(expected), `fifth ${i}: ${got} sampled, ${expected.toFixed(1)} expected`);
+        }
+      }));
+
+    test('labelledRows reads what the performance rollups were folded from: the rows and the total move together, at the next fold', () =>
+      withStore(async (store) => {
+        const { preds, labels } = sampleData();
+        await loadSample(store, preds, labels);
+        const w = { from: T0, to: T0 + 31 * HOUR, versions: null, segments: {} };
+        const before = await store.labelledRows(BINARY, w, 100_000);
+        const folded = (await store.queryPerformance(window({ models: [BINARY.id], from: w.from, to: w.to, stepMs: HOUR }))).totals;
+        assert.equal(before.total, folded.reduce((a, t) => a + t.labelled, 0));
+        const unlabelled = preds.filter((p) => !labels.some((l) => l.prediction_id === p.id)).slice(0, 5);
+        assert.equal(unlabelled.length, 5);
+        const late = unlabelled.map((p) => ({ model: BINARY.id, prediction_id: p.id, label: '1', ts: p.ts + DAY }));
+        const fresh = prediction(BINARY, 9_999, { ts: T0 + 30 * HOUR, prediction: '1', score: 0.5 });
+        await store.appendLabels([...late, label(BINARY, 9_999, '0', T0 + 30 * HOUR + 1)]);
+        await store.appendPredictions({ model: BINARY, records: [fresh] });
+        assert.deepEqual(await store.labelledRows(BINARY, w, 100_000), before);
+        await store.rollupStep();
+        const after = await store.labelledRows(BINARY, w, 100_000);
+        assert.equal(after.total, before.total + 6);
+        assert.equal(after.label.length, before.label.length + 6);
+        assert.deepEqual(after, await store.labelledRows(BINARY, w, 100_000));
+      }));
   });
+}
+
+const MIN = 60_000;
+
+/**
+ * 4,000 predictions of BINARY, one every 27 s over 30 hours from T0, about 70% of them labelled
+ * (one in ten of those corrected an hour later).
+ */
+function sampleData(): { preds: NormalizedPrediction[]; labels: NormalizedLabel[] } {
+  const rng = seededRng(21);
+  const preds: NormalizedPrediction[] = [], labels: NormalizedLabel[] = [];
+  for (let i = 0; i < 4_000; i++) {
+    const p = prediction(BINARY, i, { ts: T0 + i * 27_000, prediction: rng() < 0.5 ? '1' : '0', score: Math.round(rng() * 1000) / 1000 });
+    preds.push(p);
+    if (rng() < 0.7) {
+      labels.push(label(BINARY, i, rng() < 0.5 ? '1' : '0', p.ts + HOUR));
+      if (i % 10 === 0) labels.push(label(BINARY, i, '1', p.ts + 2 * HOUR));
+    }
+  }
+  return { preds, labels };
+}
+
+/** In four parts, labels before and after their predictions, a fold after each part. */
+async function loadSample(store: EventStore, preds: NormalizedPrediction[], labels: NormalizedLabel[]) {
+  const parts = 4, cut = <T>(xs: T[], k: number) => xs.slice(Math.floor((xs.length * k) / parts), Math.floor((xs.length * (k + 1)) / parts));
+  for (let k = 0; k < parts; k++) {
+    await store.appendLabels(cut(labels, k));
+    await store.appendPredictions({ model: BINARY, records: cut(preds, k) });
+    await store.rollupStep();
+  }
+}
+
+/** The window's labelled predictions with their latest label, by prediction ts (unique here). */
+function joinedIn(preds: NormalizedPrediction[], labels: NormalizedLabel[], w: { from: number; to: number; versions: string[] | null; segments: Record<string, string> }) {
+  const rows = joined(preds, labels).filter(({ p }) => p.ts >= w.from && p.ts < w.to && (w.versions === null || w.versions.includes(p.version))
+    && Object.entries(w.segments).every(([k, v]) => p.segment[k] === v));
+  return new Map(rows.map((r) => [r.p.ts, r]));
 }
 
 /**
