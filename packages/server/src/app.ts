@@ -23,6 +23,7 @@ import { queryRoutes } from './routes/query.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { performanceRoutes } from './routes/performance.ts';
+import { performanceAnalysisRoutes } from './routes/performance-analysis.ts';
 import { streamRoutes } from './routes/stream.ts';
 
 export const VERSION = '0.1.0';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(queryRoutes, { ctx });
   await app.register(qualityRoutes, { ctx });
   await app.register(performanceRoutes, { ctx });
+  await app.register(performanceAnalysisRoutes, { ctx });
   await app.register(driftRoutes, { ctx, ...(opts.uploadDir ? { uploadDir: opts.uploadDir } : {}), ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}) });
   await app.register(dashboardRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });

@@ -55,15 +55,15 @@ export function positiveClass(model: Model, seen: readonly string[]): string {
 }
 
 /** The rollups' tag for a binary model's score rows: the declared positive class, else '1' (which also stands for 'true'). */
-const scoreClass = (model: Model): string => (model.schema.classes?.length === 2 ? (model.schema.classes[1] as string) : '1');
+export const scoreClass = (model: Model): string => (model.schema.classes?.length === 2 ? (model.schema.classes[1] as string) : '1');
 /** As the rollups decide it: the declared positive class, else '1' or 'true'. */
-const isPositiveLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? label === model.schema.classes[1] : label === '1' || label === 'true');
+export const isPositiveLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? label === model.schema.classes[1] : label === '1' || label === 'true');
 /** As the rollups decide it: with two declared classes, a label outside them is left out of the AUC (but kept in the confusion counts). */
-const isScoredLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? model.schema.classes.includes(label) : true);
+export const isScoredLabel = (model: Model, label: string): boolean => (model.schema.classes?.length === 2 ? model.schema.classes.includes(label) : true);
 
 type Sums = ReturnType<typeof sumRows>;
 /** The rows of each step bucket, in one pass (a filter per bucket would cost buckets × rows). */
-function byBucket(rows: PerformanceRows): Map<number, PerformanceRows> {
+export function byBucket(rows: PerformanceRows): Map<number, PerformanceRows> {
   const out = new Map<number, PerformanceRows>();
   const at = (b: number) => {
     let e = out.get(b);
@@ -75,7 +75,7 @@ function byBucket(rows: PerformanceRows): Map<number, PerformanceRows> {
   return out;
 }
 
-function sumRows(rows: PerformanceRows) {
+export function sumRows(rows: PerformanceRows) {
   const totals = rows.totals;
   const cells = new Map<string, ConfusionCell>();
   for (const c of rows.confusion) {
@@ -95,7 +95,7 @@ function sumRows(rows: PerformanceRows) {
   };
 }
 
-function histogramOf(rows: PerformanceRows['scores'], cls: string): ScoreHistogram | null {
+export function histogramOf(rows: PerformanceRows['scores'], cls: string): ScoreHistogram | null {
   const mine = rows.filter((r) => r.class === cls);
   if (mine.length === 0) return null;
   const bins = Math.max(...mine.map((r) => r.bin)) + 1;

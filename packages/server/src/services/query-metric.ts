@@ -2,6 +2,7 @@ import {
   QUANTILE,
   RECORD_KIND_OF_METRIC,
   VigilError,
+  binValue,
   featureSeries,
   inferenceSeries,
   lowConfidenceSeries,
@@ -18,10 +19,13 @@ import type { RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { assertCanModels, auditReadAlongside, readableModelIds } from './authorize.ts';
 import { driftRows } from './drift-series.ts';
+import { errorRateRows } from './error-rate-series.ts';
 import { performanceRows } from './performance-series.ts';
 
 /** Most series one answer holds: a group-by on a high-cardinality key must not exhaust memory. */
 export const MAX_SERIES = 1000;
+
+const FEATURE_AGE_QUANTILE: Readonly<Record<string, number>> = { 'feature_age.p50': 0.5, 'feature_age.p99': 0.99 };
 
 export interface QueryAnswer {
   metric: string;
@@ -65,6 +69,10 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
       // the store picks each bucket's quantile bin; latencySeries turns bins into values
       series = latencySeries(q, await events.queryLatencyQuantile(QUANTILE[q.metric.name] as number, rq));
       break;
+    case 'feature_age':
+      // DDSketch quantiles as for latency: one bin per bucket, whose value is the quantile
+      series = scalarSeries(q, (await events.queryLatencyQuantile(FEATURE_AGE_QUANTILE[q.metric.name] as number, rq, 'feature_age')).map((r) => ({ ...r, value: binValue(r.bin) })));
+      break;
     case 'score':
       series = q.metric.name === 'score.low_confidence_share' ? lowConfidenceSeries(q, await events.queryBins('score', rq)) : scoreSeries(q, await events.queryBins('score', rq));
       break;
@@ -88,7 +96,7 @@ async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAn
     }
     case 'logs':
       source = 'raw';
-      series = scalarSeries(q, (await events.queryLogs(rq)).map((r) => ({ ...r, value: r.count })));
+      series = scalarSeries(q, q.metric.name === 'errors.rate' ? await errorRateRows(ctx, q, rq) : (await events.queryLogs(rq)).map((r) => ({ ...r, value: r.count })));
       break;
     case 'drift':
       series = scalarSeries(q, await driftRows(ctx, q));
