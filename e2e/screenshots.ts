@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openBrowser } from './support/browser.ts';
 import { DRIFT_MODEL, seedDrift } from './support/drift-world.ts';
+import { PERF_MODEL, seedPerformance } from './support/performance-world.ts';
 import { seedQualityHistory } from './support/quality-world.ts';
 import { PASSWORD, startWorld } from './support/world.ts';
 import { SignInPage } from './pages/SignInPage.ts';
@@ -50,7 +51,7 @@ const shots: Shot[] = [
   ['model-inference', '/models/fraud-detector/inference?from=now-1h&to=now', 'dark', '[data-testid="chart"]'],
   ['dashboard', '/dashboards/default-operations?from=now-1h&to=now', 'dark', '[data-testid^="grid-item-"]'],
 ];
-const HEIGHT: Record<string, number> = { dashboard: 1160, 'model-drift': 1060, 'model-quality': 1100 };
+const HEIGHT: Record<string, number> = { dashboard: 1160, 'model-drift': 1060, 'model-quality': 1100, 'model-performance': 1500 };
 
 async function take([name, url, scheme, ready]: Shot): Promise<void> {
   const b = await openBrowser({ width: 1440, height: HEIGHT[name] ?? 900, colorScheme: scheme });
@@ -77,4 +78,7 @@ await seedDrift(world, { minutes: 360, driftMinutes: 120, liveRows: 1800 });
 await seedQualityHistory(world, { hours: 23 });
 await take(['model-drift', `/models/${DRIFT_MODEL.id}/drift?from=now-6h&to=now&feature=merchant_category`, 'light', '[data-testid="drift-overlay"] .cat-row']);
 await take(['model-quality', '/models/fraud-detector/data-quality?from=now-24h&to=now', 'dark', '[data-testid="quality-features"]']);
+// the performance tab: a labelled day, then a day whose last hours have no labels and whose web channel shifts
+await seedPerformance(world);
+await take(['model-performance', `/models/${PERF_MODEL.id}/performance?from=now-24h&to=now`, 'light', '[data-testid="confusion-estimated"]']);
 await world.stop();

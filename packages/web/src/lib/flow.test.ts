@@ -284,6 +284,25 @@ describe('tab panels', () => {
     assert.equal(new Set(panels.map((p) => p.id)).size, panels.length, 'ids are unique');
   });
 
+  test('inference health: low confidence for classifiers, error rate, staleness and feature age when catalogued, ratios with their unit', () => {
+    const health = [...all, ...cat('score.low_confidence_share', 'errors.rate', 'predictions.stale_share', 'feature_age.p50', 'feature_age.p99')];
+    const metrics = (task: string) => inferencePanels('m', task, health).map((p) => p.query.metric);
+    assert.deepEqual(metrics('binary').slice(6), ['score.low_confidence_share', 'batch_size.mean', 'errors.rate', 'predictions.stale_share', 'feature_age.p50', 'feature_age.p99']);
+    assert.ok(!metrics('regression').includes('score.low_confidence_share'));
+    assert.ok(metrics('regression').includes('feature_age.p99'));
+    const panels = inferencePanels('m', 'binary', health);
+    assert.equal(panels.find((p) => p.query.metric === 'errors.rate')?.unit, 'ratio');
+    assert.equal(panels.find((p) => p.query.metric === 'feature_age.p50')?.unit, undefined, 'the catalogue unit (ms) is used');
+  });
+
+  test('performance panels: FPR and FNR for binary models only, error rates for classifiers only', () => {
+    const c = [...all, ...cat('performance.accuracy', 'performance.error_rate', 'performance.fpr', 'performance.fnr', 'performance.mae')];
+    const names = (task: 'binary' | 'multiclass' | 'regression') => performancePanels('m', c, task).metrics.map((p) => p.query.metric);
+    assert.deepEqual(names('binary'), ['performance.accuracy', 'performance.error_rate', 'performance.fpr', 'performance.fnr']);
+    assert.deepEqual(names('multiclass'), ['performance.accuracy', 'performance.error_rate']);
+    assert.deepEqual(names('regression'), ['performance.mae']);
+  });
+
   test('data quality: violations by feature and kind, then feature metrics', () => {
     assert.deepEqual(qualityPanels('m', all).map((p) => [p.query.metric, p.query.group_by]), [
       ['quality.violations', ['feature', 'kind']],
