@@ -243,6 +243,84 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'alert rules, states, transitions, silences, channels, notification outbox',
+    sql: `
+      CREATE TABLE alert_rules (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        spec       TEXT NOT NULL CHECK (json_valid(spec)),
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- One row per series of a rule: the state machine's state between evaluations.
+      CREATE TABLE alert_states (
+        rule_id    TEXT NOT NULL REFERENCES alert_rules (id) ON DELETE CASCADE,
+        series_key TEXT NOT NULL,
+        labels     TEXT NOT NULL CHECK (json_valid(labels)),
+        state      TEXT NOT NULL,
+        detail     TEXT NOT NULL CHECK (json_valid(detail)),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (rule_id, series_key)
+      ) STRICT;
+
+      -- History: kept when a rule is deleted (no foreign key).
+      CREATE TABLE alert_transitions (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule_id    TEXT NOT NULL,
+        series_key TEXT NOT NULL,
+        labels     TEXT NOT NULL CHECK (json_valid(labels)),
+        from_state TEXT NOT NULL,
+        to_state   TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        value      REAL,
+        detail     TEXT NOT NULL CHECK (json_valid(detail))
+      ) STRICT;
+      CREATE INDEX alert_transitions_rule_at ON alert_transitions (rule_id, at);
+      CREATE INDEX alert_transitions_at ON alert_transitions (at);
+
+      CREATE TABLE alert_silences (
+        id         TEXT PRIMARY KEY,
+        matchers   TEXT NOT NULL CHECK (json_valid(matchers)),
+        starts_at  TEXT NOT NULL,
+        ends_at    TEXT NOT NULL,
+        comment    TEXT NOT NULL,
+        created_by TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX alert_silences_ends_at ON alert_silences (ends_at);
+
+      CREATE TABLE notification_channels (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        type       TEXT NOT NULL,
+        config     TEXT NOT NULL CHECK (json_valid(config)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The durable outbox: written with the evaluation that caused it; dedup_key makes a
+      -- transition's notification unique whatever is retried.
+      CREATE TABLE notification_outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        dedup_key       TEXT NOT NULL UNIQUE,
+        channel_id      TEXT NOT NULL REFERENCES notification_channels (id),
+        payload         TEXT NOT NULL CHECK (json_valid(payload)),
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        lease_until     TEXT,
+        last_error      TEXT,
+        created_at      TEXT NOT NULL,
+        sent_at         TEXT
+      ) STRICT;
+      CREATE INDEX notification_outbox_due ON notification_outbox (status, next_attempt_at);
+    `,
+  },
 ];
 
 /** Opens the file with the settings durability and concurrency need; creates it owner-only. */

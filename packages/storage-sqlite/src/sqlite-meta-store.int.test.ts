@@ -8,7 +8,7 @@ import Sqlite from 'better-sqlite3';
 import { AUDIT_GENESIS, auditPayload, isVigilError, verifyAuditChain } from '@vigil/core';
 import type { AuditHash, AuditInput } from '@vigil/core';
 // The contract is test support, not part of @vigil/storage's public entry point.
-import { runDashboardStoreContract, runMetaStoreContract, runSecurityStoreContract } from '@vigil/storage/contract';
+import { runAlertStoreContract, runDashboardStoreContract, runMetaStoreContract, runSecurityStoreContract } from '@vigil/storage/contract';
 import { MIGRATIONS, migrate, openDatabase } from './migrations.ts';
 import type { Migration } from './migrations.ts';
 import { SqliteMetaStore } from './sqlite-meta-store.ts';
@@ -41,6 +41,7 @@ async function harness() {
 runMetaStoreContract('sqlite', harness);
 runSecurityStoreContract('sqlite', harness);
 runDashboardStoreContract('sqlite', harness);
+runAlertStoreContract('sqlite', harness);
 
 describe('SqliteMetaStore on a file', () => {
   const withFile = async (fn: (file: string) => Promise<void>) => {

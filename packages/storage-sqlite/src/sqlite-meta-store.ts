@@ -5,7 +5,8 @@ import type {
   AuditHash, Deployment, DeploymentCreate, DeploymentPatch, Model, ModelCreate, ModelPatch,
   ModelSchemaSpec, ModelSchemaVersion, ModelVersion, ReferenceInfo, ReferenceProfile, VersionCreate,
 } from '@vigil/core';
-import type { DashboardStore, MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
+import type { AlertStore, DashboardStore, MetaStore, ModelFilter, SecurityStore } from '@vigil/storage';
+import { AlertTables } from './alert-tables.ts';
 import { DashboardTables } from './dashboard-tables.ts';
 import { migrate, openDatabase } from './migrations.ts';
 import { SecurityTables } from './security-tables.ts';
@@ -52,7 +53,7 @@ export interface SqliteMetaStoreOptions {
   auditHash?: AuditHash;
 }
 
-type Delegated = SecurityStore & DashboardStore;
+type Delegated = SecurityStore & DashboardStore & AlertStore;
 type Args<K extends keyof Delegated> = Parameters<Delegated[K]>;
 type Result<K extends keyof Delegated> = ReturnType<Delegated[K]>;
 
@@ -61,11 +62,13 @@ export class SqliteMetaStore implements MetaStore {
   private readonly statements = new Map<string, Statement>();
   private readonly sec: SecurityTables;
   private readonly boards: DashboardTables;
+  private readonly alerts: AlertTables;
 
   constructor(readonly path: string, opts: SqliteMetaStoreOptions = {}) {
     const port = { stmt: (sql: string) => this.stmt(sql), tx: <T>(fn: () => T) => this.tx(fn) };
     this.sec = new SecurityTables(port, opts.auditHash ?? sha256Hex);
     this.boards = new DashboardTables(port);
+    this.alerts = new AlertTables(port);
   }
 
   async init(): Promise<void> {
@@ -307,6 +310,28 @@ export class SqliteMetaStore implements MetaStore {
   async listDashboards(...a: Args<'listDashboards'>): Result<'listDashboards'> { return this.boards.listDashboards(...a); }
   async updateDashboard(...a: Args<'updateDashboard'>): Result<'updateDashboard'> { return this.boards.updateDashboard(...a); }
   async deleteDashboard(...a: Args<'deleteDashboard'>): Result<'deleteDashboard'> { this.boards.deleteDashboard(...a); }
+
+  // AlertStore: in alert-tables.ts.
+  async createAlertRule(...a: Args<'createAlertRule'>): Result<'createAlertRule'> { return this.alerts.createAlertRule(...a); }
+  async getAlertRule(...a: Args<'getAlertRule'>): Result<'getAlertRule'> { return this.alerts.alertRule(...a); }
+  async listAlertRules(): Result<'listAlertRules'> { return this.alerts.listAlertRules(); }
+  async updateAlertRule(...a: Args<'updateAlertRule'>): Result<'updateAlertRule'> { return this.alerts.updateAlertRule(...a); }
+  async deleteAlertRule(...a: Args<'deleteAlertRule'>): Result<'deleteAlertRule'> { this.alerts.deleteAlertRule(...a); }
+  async listAlertStates(...a: Args<'listAlertStates'>): Result<'listAlertStates'> { return this.alerts.listAlertStates(...a); }
+  async recordEvaluation(...a: Args<'recordEvaluation'>): Result<'recordEvaluation'> { return this.alerts.recordEvaluation(...a); }
+  async listAlertTransitions(...a: Args<'listAlertTransitions'>): Result<'listAlertTransitions'> { return this.alerts.listAlertTransitions(...a); }
+  async createSilence(...a: Args<'createSilence'>): Result<'createSilence'> { return this.alerts.createSilence(...a); }
+  async listSilences(...a: Args<'listSilences'>): Result<'listSilences'> { return this.alerts.listSilences(...a); }
+  async expireSilence(...a: Args<'expireSilence'>): Result<'expireSilence'> { return this.alerts.expireSilence(...a); }
+  async createChannel(...a: Args<'createChannel'>): Result<'createChannel'> { return this.alerts.createChannel(...a); }
+  async getChannel(...a: Args<'getChannel'>): Result<'getChannel'> { return this.alerts.channel(...a); }
+  async listChannels(): Result<'listChannels'> { return this.alerts.listChannels(); }
+  async updateChannel(...a: Args<'updateChannel'>): Result<'updateChannel'> { return this.alerts.updateChannel(...a); }
+  async deleteChannel(...a: Args<'deleteChannel'>): Result<'deleteChannel'> { this.alerts.deleteChannel(...a); }
+  async claimNotifications(...a: Args<'claimNotifications'>): Result<'claimNotifications'> { return this.alerts.claimNotifications(...a); }
+  async markNotificationSent(...a: Args<'markNotificationSent'>): Result<'markNotificationSent'> { this.alerts.markNotificationSent(...a); }
+  async markNotificationFailed(...a: Args<'markNotificationFailed'>): Result<'markNotificationFailed'> { this.alerts.markNotificationFailed(...a); }
+  async listNotifications(...a: Args<'listNotifications'>): Result<'listNotifications'> { return this.alerts.listNotifications(...a); }
 
   private get db(): Database {
     if (this.conn === null) throw new VigilError('unavailable', 'the metadata store is not open', { hint: 'call init() first' });

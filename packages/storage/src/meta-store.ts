@@ -11,6 +11,7 @@ import type {
   ReferenceProfile,
   VersionCreate,
 } from '@vigil/core';
+import type { AlertStore } from './alert-store.ts';
 import type { DashboardStore } from './dashboard-store.ts';
 import type { SecurityStore } from './security-store.ts';
 
@@ -24,7 +25,7 @@ export interface ModelFilter {
  * validated, and reports domain errors as VigilError (`not_found`, `conflict`).
  * `now` is an ISO timestamp passed in by the caller.
  */
-export interface MetaStore extends SecurityStore, DashboardStore {
+export interface MetaStore extends SecurityStore, DashboardStore, AlertStore {
   /** Opens the store and applies pending migrations. */
   init(): Promise<void>;
   close(): Promise<void>;
