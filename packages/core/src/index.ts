@@ -18,3 +18,4 @@ export * from './stats/drift/index.ts';
 export * from './quality/index.ts';
 export * from './stats/performance/index.ts';
 export * from './health/staleness.ts';
+export * from './alerts/index.ts';
