@@ -11,7 +11,11 @@ import { Authenticator } from './auth/authenticate.ts';
 import type { OidcClient } from './auth/oidc.ts';
 import type { ServiceContext } from './context.ts';
 import { errorBody, makeErrorHandler } from './http-errors.ts';
+import type { NotifyContext } from './notify/send.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { channelRoutes } from './routes/channels.ts';
+import { silenceRoutes } from './routes/silences.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dashboardRoutes } from './routes/dashboards.ts';
 import { userRoutes } from './routes/users.ts';
@@ -25,6 +29,7 @@ import { driftRoutes } from './routes/drift.ts';
 import { performanceRoutes } from './routes/performance.ts';
 import { performanceAnalysisRoutes } from './routes/performance-analysis.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { alertPreviewRoutes } from './routes/alert-preview.ts';
 
 export const VERSION = '0.1.0';
 
@@ -40,6 +45,8 @@ export interface RateLimits {
 
 export interface AppOptions {
   ctx: ServiceContext;
+  /** How channel tests send (default: the global fetch, a 10 s time-out). */
+  notify?: NotifyContext;
   bodyLimit: number;
   auditHash: AuditHash;
   oidc?: OidcClient | null;
@@ -81,7 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
       security: [{ bearer: [] }, { session: [] }],
-      tags: [{ name: 'auth' }, { name: 'users' }, { name: 'teams' }, { name: 'api keys' }, { name: 'audit' }, { name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'dashboards' }, { name: 'system' }],
+      tags: [{ name: 'auth' }, { name: 'users' }, { name: 'teams' }, { name: 'api keys' }, { name: 'audit' }, { name: 'ingestion' }, { name: 'registry' }, { name: 'query' }, { name: 'dashboards' }, { name: 'alerts' }, { name: 'system' }],
     },
   });
 
@@ -132,6 +139,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(performanceAnalysisRoutes, { ctx });
   await app.register(driftRoutes, { ctx, ...(opts.uploadDir ? { uploadDir: opts.uploadDir } : {}), ...(opts.maxUploadBytes ? { maxUploadBytes: opts.maxUploadBytes } : {}) });
   await app.register(dashboardRoutes, { ctx });
+  await app.register(alertPreviewRoutes, { ctx });
+  await app.register(alertRoutes, { ctx });
+  await app.register(channelRoutes, { ctx, notify: opts.notify ?? { fetch: (url, init) => fetch(url, init), clock: ctx.clock, log: ctx.log, timeoutMs: 10_000 } });
+  await app.register(silenceRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
   await app.register(webRoutes, opts.webDist ? { dist: opts.webDist } : {});
   return app;

@@ -45,7 +45,13 @@ export const ConfigSchema = z
     VIGIL_ROLLUP_INTERVAL_MS: intFrom(100, 3_600_000).default(1000),
     VIGIL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a DuckDB size such as 512MB or 2GB').default('192MB'),
     VIGIL_DUCKDB_THREADS: intFrom(1, 256).default(2),
+    VIGIL_OUTBOX_INTERVAL_MS: intFrom(50, 3_600_000).default(2000),
+    VIGIL_NOTIFY_TIMEOUT_MS: intFrom(100, 300_000).default(10_000),
     VIGIL_SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000).default(30_000),
+    /** Alert evaluation (docs/alerts.md): off only for tests or a replica that must not evaluate. */
+    VIGIL_ALERTS_ENABLED: bool.default(true),
+    /** Fixed time between alert cycles (tests); by default the smallest rule interval, 10 s to 1 min. */
+    VIGIL_ALERT_INTERVAL_MS: intFrom(100, 3_600_000).optional(),
 
     // security
     VIGIL_INITIAL_ADMIN_USERNAME: z.string().min(1).max(128).default('admin'),

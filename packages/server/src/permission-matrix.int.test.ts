@@ -26,6 +26,7 @@ const INGEST_ALL: Who[] = ['admin', 'editor', 'keyIngest', 'keyAdmin'];
 // editor or admin somewhere, through a session or an admin key without a model list
 const DASHBOARD_EDITORS: Who[] = ['admin', 'editor', 'adminRisk', 'editorRisk', 'keyAdmin'];
 const GHOST_ID = '00000000-0000-4000-8000-000000000000';
+const alertRule = { name: 'rule of $w', metric: 'latency.p99', model: 'fraud', condition: { kind: 'threshold', op: 'above', value: 500 } };
 const board = { title: 'board of $w', panels: [{ id: 'p', title: 'Traffic', kind: 'stat', query: { metric: 'predictions.count' }, layout: { x: 0, y: 0, w: 6, h: 4 } }] };
 
 interface Row {
@@ -127,6 +128,7 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/query', path: '/api/v1/query?metric=predictions.count&model=fraud', allowed: READ_FRAUD },
   { method: 'GET', url: '/api/v1/query', path: '/api/v1/query?metric=predictions.count&model=churn', allowed: ['admin', 'editor', 'viewer', 'viewerChurn', 'keyRead', 'keyAdmin'], label: 'of another team' },
   { method: 'GET', url: '/api/v1/overview', allowed: READ_ANY },
+  { method: 'POST', url: '/api/v1/alerts/preview', body: { id: 'p', name: 'p99', metric: 'latency.p99', model: 'fraud', condition: { kind: 'threshold', op: 'above', value: 500 } }, allowed: READ_FRAUD },
   ...['predictions', 'labels', 'logs', 'pipeline-runs', 'training-runs'].map((l): Row => ({ method: 'GET', url: `/api/v1/${l}`, path: `/api/v1/${l}?model=fraud`, allowed: READ_FRAUD })),
   { method: 'GET', url: '/api/v1/stream', path: '/api/v1/stream?model=fraud', allowed: READ_FRAUD, stream: true },
 
@@ -142,6 +144,24 @@ const ROWS: Row[] = [
   { method: 'PUT', url: '/api/v1/dashboards/:dashboardId', path: '/api/v1/dashboards/default-operations', body: { spec: board }, allowed: DASHBOARD_EDITORS, label: 'a built-in: 409 to editors' },
   { method: 'DELETE', url: '/api/v1/dashboards/:dashboardId', path: `/api/v1/dashboards/${GHOST_ID}`, allowed: DASHBOARD_EDITORS },
   { method: 'POST', url: '/api/v1/dashboards/import', path: '/api/v1/dashboards/import?team=risk', body: board, allowed: DASHBOARD_EDITORS },
+
+  { method: 'GET', url: '/api/v1/alerts', allowed: READ_ANY },
+  { method: 'GET', url: '/api/v1/alerts/history', allowed: READ_ANY },
+  { method: 'GET', url: '/api/v1/alerts/rules', allowed: READ_ANY },
+  { method: 'GET', url: '/api/v1/alerts/rules/:ruleId', path: `/api/v1/alerts/rules/${GHOST_ID}`, allowed: READ_ANY, label: 'unknown: 404 to readers' },
+  { method: 'POST', url: '/api/v1/alerts/rules', body: alertRule, allowed: WRITE_FRAUD, label: 'a rule on fraud' },
+  { method: 'POST', url: '/api/v1/alerts/rules', body: { ...alertRule, model: 'churn' }, allowed: ['admin', 'editor', 'keyAdmin'], label: 'a rule on churn' },
+  { method: 'PUT', url: '/api/v1/alerts/rules/:ruleId', path: `/api/v1/alerts/rules/${GHOST_ID}`, body: alertRule, allowed: WRITE_ANY },
+  { method: 'DELETE', url: '/api/v1/alerts/rules/:ruleId', path: `/api/v1/alerts/rules/${GHOST_ID}`, allowed: WRITE_ANY },
+  { method: 'GET', url: '/api/v1/alerts/channels', allowed: READ_ANY },
+  { method: 'GET', url: '/api/v1/alerts/channels/:channelId', path: `/api/v1/alerts/channels/${GHOST_ID}`, allowed: READ_ANY },
+  { method: 'POST', url: '/api/v1/alerts/channels', body: { name: 'hook of $w', config: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'matrix-secret-0123456789' } }, allowed: SYSTEM_ADMIN },
+  { method: 'PUT', url: '/api/v1/alerts/channels/:channelId', path: `/api/v1/alerts/channels/${GHOST_ID}`, body: { name: 'x', config: { type: 'slack', webhook_url: 'http://127.0.0.1:9/x' } }, allowed: SYSTEM_ADMIN },
+  { method: 'DELETE', url: '/api/v1/alerts/channels/:channelId', path: `/api/v1/alerts/channels/${GHOST_ID}`, allowed: SYSTEM_ADMIN },
+  { method: 'POST', url: '/api/v1/alerts/channels/:channelId/test', path: `/api/v1/alerts/channels/${GHOST_ID}/test`, allowed: SYSTEM_ADMIN },
+  { method: 'GET', url: '/api/v1/alerts/silences', allowed: READ_ANY },
+  { method: 'POST', url: '/api/v1/alerts/silences', body: { matchers: { model: 'fraud' }, ends_at: '2999-01-01T00:00:00Z', comment: 'by $w' }, allowed: WRITE_FRAUD },
+  { method: 'POST', url: '/api/v1/alerts/silences/:silenceId/expire', path: `/api/v1/alerts/silences/${GHOST_ID}/expire`, allowed: WRITE_ANY },
 ];
 
 describe('permission matrix: every route × every kind of caller', () => {

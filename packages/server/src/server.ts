@@ -9,7 +9,10 @@ import { createLiveBus, type Clock, type Logger, type ServiceContext } from './c
 import { SecurityScheduler } from './security-scheduler.ts';
 import { createLogger } from './logger.ts';
 import { ModelRegistry } from './model-registry.ts';
+import { OutboxWorker } from './notify/outbox-worker.ts';
+import type { NotifyContext } from './notify/send.ts';
 import { RollupScheduler } from './rollup-scheduler.ts';
+import { AlertScheduler } from './alert-scheduler.ts';
 import { openEmbeddedStores } from './stores.ts';
 
 export interface RunningServer {
@@ -48,15 +51,19 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
       })
     : null;
 
+  // the real network: notifications and channel tests use the global fetch, one time-out per send
+  const notify: NotifyContext = { fetch: (url, init) => fetch(url, init), clock, log, timeoutMs: config.VIGIL_NOTIFY_TIMEOUT_MS };
   let shuttingDown = false;
   const app = await buildApp({
-    ctx, bodyLimit: config.VIGIL_BODY_LIMIT, uploadDir: path.join(dataDir, 'uploads'), maxUploadBytes: config.VIGIL_REFERENCE_MAX_BYTES, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
+    ctx, notify, bodyLimit: config.VIGIL_BODY_LIMIT, uploadDir: path.join(dataDir, 'uploads'), maxUploadBytes: config.VIGIL_REFERENCE_MAX_BYTES, auditHash, oidc, cookieSecure: config.VIGIL_COOKIE_SECURE, trustProxy: config.VIGIL_TRUST_PROXY, publicDocs: config.VIGIL_PUBLIC_API_DOCS,
     rateLimits: { ingestPerSecond: config.VIGIL_INGEST_RATE_LIMIT, apiPerSecond: config.VIGIL_API_RATE_LIMIT, signInPerMinute: config.VIGIL_SIGNIN_RATE_LIMIT },
     isClosing: () => shuttingDown,
     ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
   });
   const securityJobs = new SecurityScheduler(ctx);
   const scheduler = new RollupScheduler(ctx, config.VIGIL_ROLLUP_INTERVAL_MS);
+  const alerts = config.VIGIL_ALERTS_ENABLED ? new AlertScheduler(ctx, config.VIGIL_ALERT_INTERVAL_MS ?? null) : null;
+  const outbox = new OutboxWorker(ctx, notify, { intervalMs: config.VIGIL_OUTBOX_INTERVAL_MS });
   try {
     await app.listen({ port: config.VIGIL_PORT, host: config.VIGIL_HOST });
   } catch (e) {
@@ -69,6 +76,8 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
   }
   scheduler.start();
   securityJobs.start();
+  alerts?.start();
+  outbox.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.VIGIL_PORT;
   const url = `http://${config.VIGIL_HOST.includes(':') ? `[${config.VIGIL_HOST}]` : config.VIGIL_HOST}:${port}`;
@@ -81,6 +90,8 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
       shuttingDown = true;
       log.info('shutting down: finishing in-flight requests');
       await app.close();
+      await alerts?.stop();
+      await outbox.stop();
       await scheduler.stop();
       securityJobs.stop();
       await audit.drain();

@@ -117,3 +117,28 @@ export function modelHealth(s: HealthSignals, opts: HealthOptions): ModelHealth 
   }
   return { status: level, reasons };
 }
+
+/** A firing alert on a model, as the overview sees it. */
+export interface FiringAlert {
+  name: string;
+  severity: string;
+}
+
+/**
+ * Health of a model that has alert rules: the alerts decide it, so colour and alerts agree
+ * (docs/alerts.md, "Health"). A firing critical alert is a problem, a firing warning a warning,
+ * each with the alert's name as its reason; info alerts do not colour. Without predictions in the
+ * range and nothing firing, the model still shows no_data.
+ */
+export function alertHealth(firing: readonly FiringAlert[], predictions: number): ModelHealth {
+  let level: Level = 'healthy';
+  const reasons: string[] = [];
+  for (const a of firing) {
+    const l: Level | null = a.severity === 'critical' ? 'problem' : a.severity === 'warning' ? 'warning' : null;
+    if (l === null) continue;
+    if (RANK[l] > RANK[level]) level = l;
+    reasons.push(`alert firing: ${a.name} (${a.severity})`);
+  }
+  if (level === 'healthy' && predictions <= 0) return { status: 'no_data', reasons: ['no predictions in the range'] };
+  return { status: level, reasons };
+}

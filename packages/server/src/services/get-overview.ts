@@ -1,4 +1,4 @@
-import { ENDS_NOW_TOLERANCE_MS, isViolationKind, modelHealth, sketchQuantile, subtractBins, type ModelHealth } from '@vigil/core';
+import { alertHealth, ENDS_NOW_TOLERANCE_MS, isViolationKind, modelHealth, type FiringAlert, sketchQuantile, subtractBins, type ModelHealth } from '@vigil/core';
 import type { CountRow, RollupQuery } from '@vigil/storage';
 import type { Actor, ServiceContext } from '../context.ts';
 import { auditReadAlongside } from './authorize.ts';
@@ -94,14 +94,44 @@ async function healthSignals(ctx: ServiceContext, from: number, to: number, now:
   };
 }
 
+/**
+ * Per model with alert rules, the alerts firing on it now. A rule is on the models its spec names
+ * (model filter) and on those its series carry as a model label; a firing series is on its model
+ * label's model, else on every model the rule names. Rules on no model (pooled) colour nothing.
+ */
+async function alertsByModel(ctx: ServiceContext): Promise<Map<string, FiringAlert[]>> {
+  const [rules, states] = await Promise.all([ctx.stores.meta.listAlertRules(), ctx.stores.meta.listAlertStates()]);
+  const out = new Map<string, FiringAlert[]>();
+  const named = new Map<string, { alert: FiringAlert; models: string[] }>();
+  for (const r of rules) {
+    if (!r.enabled) continue;
+    const m = r.spec.model;
+    const models = typeof m === 'string' ? [m] : Array.isArray(m) ? m.filter((x): x is string => typeof x === 'string') : [];
+    named.set(r.id, { alert: { name: r.name, severity: typeof r.spec.severity === 'string' ? r.spec.severity : 'warning' }, models });
+    for (const id of models) if (!out.has(id)) out.set(id, []);
+  }
+  for (const st of states) {
+    const r = named.get(st.rule_id);
+    if (!r) continue;
+    const on = st.labels.model !== undefined ? [st.labels.model] : r.models;
+    for (const id of on) {
+      const list = out.get(id) ?? [];
+      if (st.state === 'firing') list.push(r.alert);
+      out.set(id, list);
+    }
+  }
+  return out;
+}
+
 /** One row per model over [from, to): traffic, latency, label coverage, what serves production, health. */
 export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { from: number; to: number } }): Promise<ModelOverview[]> {
   const now = ctx.clock.now();
   const rowsP = ctx.stores.events.overview(input.from, input.to);
   const signalsP = healthSignals(ctx, input.from, input.to, now);
+  const alertsP = alertsByModel(ctx);
   const models = await listModels({ ctx, actor, input: {} });
   const audited = auditReadAlongside(ctx, actor, 'overview', models.map((m) => m.id));
-  const [rows, signals] = await Promise.all([rowsP, signalsP]);
+  const [rows, signals, alerts] = await Promise.all([rowsP, signalsP, alertsP]);
   const byModel = new Map(rows.map((r) => [r.model, r]));
   const seconds = (input.to - input.from) / 1000;
   const out = await Promise.all(
@@ -112,7 +142,9 @@ export async function getOverview({ ctx, actor, input }: { ctx: ServiceContext; 
       const predictions = r?.count ?? 0;
       const p99 = r ? sketchQuantile(r.latency_bins, 0.99) : null;
       const lastSeen = r?.last_bucket == null ? null : Math.max(r.last_bucket, signals.lastMinute.get(m.id) ?? r.last_bucket);
-      const health = modelHealth(
+      const firing = alerts.get(m.id);
+      // a model with alert rules takes its colour from them (docs/alerts.md, "Health")
+      const health = firing ? alertHealth(firing, predictions) : modelHealth(
         {
           predictions, lastSeenMs: lastSeen, nowMs: now, errorLogs: signals.errors.get(m.id) ?? 0, qualityViolations: signals.violations.get(m.id) ?? 0,
           ...latencySignals(r?.latency_bins, signals.latestBins.get(m.id)), lastDeployment: last ? { outcome: last.outcome, started_at: last.started_at } : null,

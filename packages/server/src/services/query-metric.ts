@@ -55,7 +55,11 @@ export async function queryMetric({ ctx, actor, input }: { ctx: ServiceContext; 
 
 const SAMPLES_NOTE = 'metric samples that are not grouped by their model label are visible only to users who may read every model; group by label.model or filter on label.model=<model>';
 
-async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAnswer> {
+/**
+ * Answers an already scoped query; no access check and no audit. queryMetric scopes it to the
+ * caller; the alert engine calls it directly with its internal all-models scope.
+ */
+export async function answerQuery(ctx: ServiceContext, q: MetricQuery): Promise<QueryAnswer> {
   const events = ctx.stores.events;
   if (q.models !== null && q.models.length === 0) return { metric: q.metric.name, unit: q.metric.unit, from: q.from, to: q.to, step_ms: q.stepMs, source: 'rollup', series: [] };
   const rq: RollupQuery = { from: q.from, to: q.to, stepMs: q.stepMs, models: q.models, versions: q.versions, segments: q.segments, groupBy: q.groupBy, filters: q.filters };

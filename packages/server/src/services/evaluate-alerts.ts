@@ -1,0 +1,268 @@
+// One evaluation cycle of the alert rules at `now` (docs/alerts.md, "Evaluation"). For each due,
+// enabled rule: read its metric through the query API's own code (an internal scope over every
+// model), take each series' value at the last fully elapsed step (alert-series.ts), step the pure
+// state machine from the stored state, and record the new state, its transition and its
+// notifications (one per channel of the rule) in one transaction. A series matched by an active
+// silence changes state and history like any other but enqueues nothing. A rule whose query fails
+// moves its series to `error` (a firing one stays firing, with the error noted).
+//
+// Cost: rules reading the same metric, step, version, filters and grouping share one query; rules
+// on a single model are merged across models (grouped by model, then split), so 10,000 rules over
+// 100 models make a few dozen queries, not 10,000.
+import {
+  AlertRuleSchema,
+  initialAlertState,
+  nextAlertState,
+  notificationKey,
+  outcomeOf,
+  productionVersionAt,
+  renderTemplate,
+  type AlertRule,
+  type AlertState,
+  type Series,
+  type StepResult,
+} from '@vigil/core';
+import type { NewNotification, Silence, StoredAlertRule, StoredAlertState } from '@vigil/storage';
+import type { ServiceContext } from '../context.ts';
+import type { Notification } from '../notify/notification.ts';
+import { baselineFrom, historySteps, metricQueryOf, seriesKeyOf, stepEnd, stepOf, valuesOf, type Points } from './alert-series.ts';
+import { answerQuery } from './query-metric.ts';
+
+/** Models merged into one query at most: keeps a merged answer under the query's series cap. */
+const MERGE_CHUNK = 100;
+
+export interface EvaluationSummary {
+  /** Ids of the rules evaluated. */
+  evaluated: string[];
+  queries: number;
+  series: number;
+  transitions: number;
+  enqueued: number;
+  /** Rules whose query or evaluation failed. */
+  failed: number;
+}
+
+interface Planned {
+  id: string;
+  rule: AlertRule;
+  step: number;
+  from: number;
+  to: number;
+  /** The single model a merged rule is on; null when the rule is queried as written. */
+  merged: string | null;
+}
+
+const parsed = new Map<string, { updatedAt: string; rule: AlertRule | null }>();
+
+/** The stored spec, validated once per version of the rule; null when it no longer validates. */
+function ruleOf(s: StoredAlertRule): AlertRule | null {
+  const hit = parsed.get(s.id);
+  if (hit && hit.updatedAt === s.updated_at) return hit.rule;
+  const r = AlertRuleSchema.safeParse({ ...s.spec, id: s.id, name: s.name });
+  parsed.set(s.id, { updatedAt: s.updated_at, rule: r.success ? r.data : null });
+  return r.success ? r.data : null;
+}
+
+const singleModel = (rule: AlertRule): string | null => (typeof rule.model === 'string' ? rule.model : rule.model?.length === 1 ? (rule.model[0] as string) : null);
+
+function plan(id: string, rule: AlertRule, now: number): Planned {
+  const step = stepOf(rule);
+  const to = stepEnd(now, step);
+  const mergeable = singleModel(rule) !== null && (metricQueryOf(rule, 0, 1, step).metric.group_by.includes('model'));
+  return { id, rule, step, from: to - historySteps(rule, step) * step, to, merged: mergeable ? singleModel(rule) : null };
+}
+
+function batchKey(p: Planned): string {
+  const { metric, version, filters, group_by: g } = p.rule;
+  return JSON.stringify([metric, p.step, version ?? null, Object.entries(filters).sort(), g, p.merged === null ? (p.rule.model ?? null) : '*']);
+}
+
+/** Runs the batch's one query (per chunk of merged models) and hands each rule its series. */
+async function readBatch(ctx: ServiceContext, batch: Planned[]): Promise<{ queries: number; series: Map<Planned, Series[]> }> {
+  const first = batch[0] as Planned;
+  const from = Math.min(...batch.map((p) => p.from));
+  const out = new Map<Planned, Series[]>();
+  if (first.merged === null) {
+    const a = await answerQuery(ctx, metricQueryOf(first.rule, from, first.to, first.step));
+    for (const p of batch) out.set(p, a.series);
+    return { queries: 1, series: out };
+  }
+  const models = [...new Set(batch.map((p) => p.merged as string))];
+  const byModel = new Map<string, Series[]>();
+  let queries = 0;
+  for (let i = 0; i < models.length; i += MERGE_CHUNK) {
+    const chunk = models.slice(i, i + MERGE_CHUNK);
+    const q = metricQueryOf({ ...first.rule, model: chunk }, from, first.to, first.step);
+    q.groupBy = [...new Set([...q.groupBy, 'model'])];
+    const a = await answerQuery(ctx, q);
+    queries++;
+    for (const s of a.series) {
+      const m = s.labels.model ?? '';
+      byModel.set(m, [...(byModel.get(m) ?? []), s]);
+    }
+  }
+  for (const p of batch) {
+    const keep = p.rule.group_by.includes('model');
+    out.set(p, (byModel.get(p.merged as string) ?? []).map((s) => (keep ? s : { labels: Object.fromEntries(Object.entries(s.labels).filter(([k]) => k !== 'model')), points: s.points })));
+  }
+  return { queries, series: out };
+}
+
+/** Every label a silence matcher may name: the series', the rule's rendered labels, and alertname, rule_id, severity. */
+export function alertLabels(id: string, rule: AlertRule, series: Record<string, string>, value: number | null): Record<string, string> {
+  const ctx = { labels: series, value, rule: { id, name: rule.name, severity: rule.severity, metric: rule.metric } };
+  const own = Object.fromEntries(Object.entries(rule.labels).map(([k, v]) => [k, renderTemplate(v, ctx)]));
+  return { ...series, ...own };
+}
+
+/** The Notification a step's notify stands for (docs: notify/notification.ts). */
+export function notificationOf(id: string, rule: AlertRule, series: Record<string, string>, step: StepResult, now: number, prevFiringSince: number | null): Notification {
+  const value = step.state.value;
+  const ctx = { labels: series, value, rule: { id, name: rule.name, severity: rule.severity, metric: rule.metric } };
+  const resolved = step.notify === 'resolved';
+  return {
+    rule_id: id,
+    rule_name: rule.name,
+    severity: rule.severity,
+    status: resolved ? 'resolved' : 'firing',
+    labels: alertLabels(id, rule, series, value),
+    annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, renderTemplate(v, ctx)])),
+    value,
+    starts_at: (resolved ? prevFiringSince : step.state.firingSince) ?? now,
+    ...(resolved ? { ends_at: now } : {}),
+    ...(rule.runbook_url ? { runbook_url: rule.runbook_url } : {}),
+    dedup_key: `${id}|${seriesKeyOf(series)}`,
+    generator_url: `/alerts/${encodeURIComponent(id)}`,
+  };
+}
+
+/** A silence that has begun and whose every matcher equals a label. */
+export function isSilenced(silences: readonly Silence[], labels: Readonly<Record<string, string>>, now: number): boolean {
+  return silences.some((s) => Date.parse(s.starts_at) <= now && Date.parse(s.ends_at) > now && Object.entries(s.matchers).every(([k, v]) => labels[k] === v));
+}
+
+/** The version's validation value a performance_drop series is compared with; null when none is known. */
+async function baselineOf(ctx: ServiceContext, rule: AlertRule, labels: Record<string, string>, now: number): Promise<number | null> {
+  const model = labels.model ?? singleModel(rule);
+  if (model === null) return null;
+  const version = labels.version ?? rule.version ?? productionVersionAt(await ctx.stores.meta.listDeployments(model, { environment: 'production' }), now);
+  if (version === null) return null;
+  const v = await ctx.stores.meta.getVersion(model, version);
+  return v ? baselineFrom(rule.metric, v.validation_metrics) : null;
+}
+
+export interface EvaluateInput {
+  now: number;
+  /** Which rules this cycle evaluates (the scheduler's intervals); all enabled rules by default. */
+  isDue?: (rule: StoredAlertRule, spec: AlertRule) => boolean;
+}
+
+export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; input: EvaluateInput }): Promise<EvaluationSummary> {
+  const { now } = input;
+  const nowIso = new Date(now).toISOString();
+  const meta = ctx.stores.meta;
+  const [stored, states, silences, channels] = await Promise.all([meta.listAlertRules(), meta.listAlertStates(), meta.listSilences(nowIso), meta.listChannels()]);
+  const channelIds = new Set(channels.map((c) => c.id));
+  const statesOf = new Map<string, StoredAlertState[]>();
+  for (const s of states) statesOf.set(s.rule_id, [...(statesOf.get(s.rule_id) ?? []), s]);
+  const summary: EvaluationSummary = { evaluated: [], queries: 0, series: 0, transitions: 0, enqueued: 0, failed: 0 };
+
+  const batches = new Map<string, Planned[]>();
+  for (const s of stored) {
+    if (!s.enabled) continue;
+    const rule = ruleOf(s);
+    if (rule === null) {
+      ctx.log.warn('alert rule no longer validates; skipped', { rule: s.id });
+      continue;
+    }
+    if (input.isDue && !input.isDue(s, rule)) continue;
+    const p = plan(s.id, rule, now);
+    const k = batchKey(p);
+    batches.set(k, [...(batches.get(k) ?? []), p]);
+  }
+
+  for (const batch of batches.values()) {
+    let read: Map<Planned, Series[]> | null = null;
+    let error: string | null = null;
+    try {
+      const r = await readBatch(ctx, batch);
+      read = r.series;
+      summary.queries += r.queries;
+    } catch (e) {
+      error = `query failed: ${(e as Error).message}`;
+      summary.queries++;
+      ctx.log.warn('alert query failed', { rules: batch.length, metric: batch[0]?.rule.metric, err: (e as Error).message });
+    }
+    for (const p of batch) {
+      summary.evaluated.push(p.id);
+      try {
+        await evaluateRule(ctx, p, read?.get(p) ?? null, error, statesOf.get(p.id) ?? [], silences, channelIds, now, nowIso, summary);
+      } catch (e) {
+        summary.failed++;
+        ctx.log.error('alert evaluation failed', { rule: p.id, err: (e as Error).message });
+      }
+    }
+  }
+  return summary;
+}
+
+async function evaluateRule(
+  ctx: ServiceContext, p: Planned, answer: Series[] | null, error: string | null, stored: StoredAlertState[],
+  silences: Silence[], channelIds: Set<string>, now: number, nowIso: string, summary: EvaluationSummary,
+): Promise<void> {
+  const { rule, step } = p;
+  if (error !== null) summary.failed++;
+  // the series to step: those answered, plus stored ones that vanished (their data stopped), plus
+  // the ungrouped series even when the answer is empty
+  const series = new Map<string, { labels: Record<string, string>; points: Points }>();
+  for (const s of answer ?? []) {
+    const first = s.points.findIndex(([t]) => t >= p.from);
+    series.set(seriesKeyOf(s.labels), { labels: s.labels, points: first < 0 ? [] : s.points.slice(first) });
+  }
+  const empty: Points = Array.from({ length: (p.to - p.from) / step }, (_, i) => [p.from + i * step, null] as const);
+  for (const st of stored) if (!series.has(st.series_key)) series.set(st.series_key, { labels: st.labels, points: empty });
+  if (series.size === 0 && (rule.group_by.length === 0 || error !== null)) series.set('{}', { labels: {}, points: empty });
+
+  const byKey = new Map(stored.map((s) => [s.series_key, s]));
+  for (const [key, s] of series) {
+    summary.series++;
+    const prevStored = byKey.get(key);
+    const prev: AlertState = prevStored ? (prevStored.detail as unknown as AlertState) : initialAlertState(now);
+    let value: number | null = null;
+    let step_: StepResult;
+    if (error !== null) {
+      step_ = nextAlertState(prev, { now, outcome: 'error', value: null, error }, rule);
+    } else {
+      if (rule.condition.kind === 'performance_drop' && rule.condition.source === 'estimated') {
+        step_ = nextAlertState(prev, { now, outcome: 'error', value: null, error: 'performance_drop on estimated values is not evaluated yet' }, rule);
+      } else {
+        const baseline = rule.condition.kind === 'performance_drop' ? await baselineOf(ctx, rule, s.labels, now) : null;
+        const vals = s.points.length ? valuesOf(rule, s.points, step, s.points.length - 1, baseline) : [];
+        value = vals[vals.length - 1] ?? null;
+        step_ = nextAlertState(prev, { now, outcome: outcomeOf(rule, value, prev), value }, rule);
+      }
+    }
+    const notifications: NewNotification[] = [];
+    if (step_.notify !== null) {
+      const n = notificationOf(p.id, rule, s.labels, step_, now, prev.firingSince);
+      const silenced = isSilenced(silences, { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, now);
+      const key = notificationKey(p.id, s.labels, step_) as string;
+      if (!silenced) {
+        for (const ch of rule.channels) {
+          if (channelIds.has(ch)) notifications.push({ dedup_key: `${key}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
+          else ctx.log.warn('alert rule names a channel that does not exist; notification skipped', { rule: p.id, channel: ch });
+        }
+      }
+    }
+    // an unchanged state is not rewritten: most series of most cycles stay ok with the same value
+    if (prevStored && step_.transition === null && notifications.length === 0 && JSON.stringify(step_.state) === JSON.stringify(prevStored.detail)) continue;
+    const t = step_.transition;
+    const r = await ctx.stores.meta.recordEvaluation({
+      rule_id: p.id, series_key: key, labels: s.labels, state: step_.state.status, detail: step_.state as unknown as Record<string, unknown>,
+      transition: t ? { from_state: t.from, to_state: t.to, value: t.value, detail: { ...(t.error ? { error: t.error } : {}), ...(step_.notify ? { notify: step_.notify } : {}) } } : null,
+      notifications,
+    }, nowIso);
+    if (t) summary.transitions++;
+    summary.enqueued += r.enqueued;
+  }
+}
