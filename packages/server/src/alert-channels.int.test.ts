@@ -71,12 +71,42 @@ describe('notification channels API', () => {
     for (const secret of [SECRET, 'xoxb-hook-token', 'R0UTINGKEYSECRET', 'smtp-pass-secret']) assert.ok(!trail.includes(secret), `${secret} leaked into the logs or audit`);
   });
 
+  test('a kept secret only goes where it went before: pointing a channel elsewhere needs the secret again', async () => {
+    // an admin who was only shown "[redacted]" must not be able to send the stored secret to a host of their choosing
+    const pd = await s.call('POST', '/api/v1/alerts/channels', { name: 'pd', config: { type: 'pagerduty', routing_key: 'PD-ROUTING-KEY-SECRET', url: 'https://events.pagerduty.com/v2/enqueue' } });
+    assert.equal(pd.status, 201);
+    rx.requests.length = 0;
+    const moved = await s.call('PUT', `/api/v1/alerts/channels/${pd.body.id}`, { name: 'pd', config: { ...pd.body.config, url: `${rx.url}/collect` } });
+    assert.equal(moved.status, 400, JSON.stringify(moved.body));
+    assert.deepEqual(moved.body.error.details.map((d: { field: string }) => d.field), ['config.routing_key']);
+    await s.call('POST', `/api/v1/alerts/channels/${pd.body.id}/test`);
+    assert.ok(!rx.requests.some((r) => r.body.includes('PD-ROUTING-KEY-SECRET')), 'the routing key reached another host');
+    // same host, or a new secret given: accepted
+    assert.equal((await s.call('PUT', `/api/v1/alerts/channels/${pd.body.id}`, { name: 'pd', config: { ...pd.body.config, url: 'https://events.pagerduty.com/v2/other' } })).status, 200);
+    assert.equal((await s.call('PUT', `/api/v1/alerts/channels/${pd.body.id}`, { name: 'pd', config: { type: 'pagerduty', url: `${rx.url}/x`, routing_key: 'NEW-KEY' } })).status, 200);
+
+    const hook = await s.call('POST', '/api/v1/alerts/channels', webhook());
+    const hookMoved = await s.call('PUT', `/api/v1/alerts/channels/${hook.body.id}`, { name: 'h', config: { type: 'webhook', url: 'https://elsewhere.example.com/x' } });
+    assert.equal(hookMoved.status, 400, JSON.stringify(hookMoved.body));
+    assert.deepEqual(hookMoved.body.error.details.map((d: { field: string }) => d.field), ['config.secret']);
+    assert.equal((await s.server.ctx.stores.meta.getChannel(hook.body.id))?.config.secret, SECRET);
+
+    const mail = await s.call('POST', '/api/v1/alerts/channels', { name: 'mail', config: { type: 'email', smtp: { host: 'smtp.example.com', port: 587, secure: false, user: 'vigil', password: 'smtp-pass-secret' }, from: 'v@example.com', to: ['o@example.com'] } });
+    const mailMoved = await s.call('PUT', `/api/v1/alerts/channels/${mail.body.id}`, { name: 'mail', config: { ...mail.body.config, smtp: { ...mail.body.config.smtp, host: '127.0.0.1', port: 2525 } } });
+    assert.equal(mailMoved.status, 400, JSON.stringify(mailMoved.body));
+    assert.deepEqual(mailMoved.body.error.details.map((d: { field: string }) => d.field), ['config.smtp.password']);
+    assert.equal((await s.call('PUT', `/api/v1/alerts/channels/${mail.body.id}`, { name: 'mail 2', config: mail.body.config })).status, 200);
+  });
+
   test('400 names the field and never echoes a secret; 401; 403 for editors and viewers', async () => {
     const bad = await s.call('POST', '/api/v1/alerts/channels', { name: 'x', config: { type: 'webhook', url: 'ftp://nope', secret: 'short-secret' } });
     assert.equal(bad.status, 400);
     const fields = bad.body.error.details.map((d: { field: string }) => d.field);
     assert.ok(fields.includes('config.url') && fields.includes('config.secret'), JSON.stringify(bad.body));
     assert.ok(!JSON.stringify(bad.body).includes('short-secret'));
+    const unknown = await s.call('POST', '/api/v1/alerts/channels', { name: 'x', config: { ...webhook().config, headers: { authorization: 'Bearer t0ken' } } });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.error.details.map((d: { field: string }) => d.field), ['config.headers']);
     const noType = await s.call('POST', '/api/v1/alerts/channels', { name: 'x', config: { type: 'carrier-pigeon' } });
     assert.equal(noType.status, 400);
     const noName = await s.call('POST', '/api/v1/alerts/channels', { config: webhook().config });

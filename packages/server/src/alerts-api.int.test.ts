@@ -116,6 +116,16 @@ describe('alert rules, alerts, history and silences API', () => {
     assert.equal((await s.call('GET', '/api/v1/alerts/history?limit=0')).body.error.details[0].field, 'limit');
   });
 
+  test('alerts: a disabled rule raises none (its frozen state would disagree with the health colour, which ignores it)', async () => {
+    const r = await s.call('POST', '/api/v1/alerts/rules', rule({ name: 'disabled later' }));
+    const labels = {};
+    await s.server.ctx.stores.meta.recordEvaluation({ rule_id: r.body.id, series_key: '{}', labels, state: 'firing', detail: { status: 'firing', since: Date.now(), value: 900, error: null }, transition: { from_state: 'ok', to_state: 'firing', value: 900, detail: {} }, notifications: [] }, new Date().toISOString());
+    const ids = async () => (await s.call('GET', '/api/v1/alerts')).body.items.map((a: { rule_id: string }) => a.rule_id);
+    assert.ok((await ids()).includes(r.body.id));
+    assert.equal((await s.call('PUT', `/api/v1/alerts/rules/${r.body.id}`, { ...r.body, enabled: false })).status, 200);
+    assert.ok(!(await ids()).includes(r.body.id), 'a disabled rule is not evaluated: its last state is not a current alert');
+  });
+
   test('silences: create, list active or all, expire; scope by the model matcher', async () => {
     const ends = new Date(Date.now() + 3_600_000).toISOString();
     const c = await s.call('POST', '/api/v1/alerts/silences', { matchers: { model: 'fraud', severity: 'warning' }, ends_at: ends, comment: 'deploying v3' }, editorRisk);

@@ -30,6 +30,7 @@ import { performanceRoutes } from './routes/performance.ts';
 import { performanceAnalysisRoutes } from './routes/performance-analysis.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { alertPreviewRoutes } from './routes/alert-preview.ts';
+import { retrainingRoutes } from './routes/retraining.ts';
 
 export const VERSION = '0.1.0';
 
@@ -143,6 +144,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { ctx });
   await app.register(channelRoutes, { ctx, notify: opts.notify ?? { fetch: (url, init) => fetch(url, init), clock: ctx.clock, log: ctx.log, timeoutMs: 10_000 } });
   await app.register(silenceRoutes, { ctx });
+  await app.register(retrainingRoutes, { ctx });
   await app.register(streamRoutes, { ctx, heartbeatMs: opts.heartbeatMs ?? 15_000 });
   await app.register(webRoutes, opts.webDist ? { dist: opts.webDist } : {});
   return app;

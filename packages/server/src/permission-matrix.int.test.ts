@@ -112,6 +112,8 @@ const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/models/:id/drift', path: '/api/v1/models/churn/drift', allowed: ['admin', 'editor', 'viewer', 'viewerChurn', 'keyRead', 'keyAdmin'], label: 'in another team' },
   { method: 'GET', url: '/api/v1/models/:id/drift/segments', path: '/api/v1/models/fraud/drift/segments?segment=region', allowed: READ_FRAUD },
   { method: 'GET', url: '/api/v1/models/:id/drift/config', path: '/api/v1/models/fraud/drift/config', allowed: READ_FRAUD },
+  { method: 'GET', url: '/api/v1/models/:id/retraining-triggers', path: '/api/v1/models/fraud/retraining-triggers', allowed: READ_FRAUD },
+  { method: 'GET', url: '/api/v1/models/:id/retraining-triggers', path: '/api/v1/models/churn/retraining-triggers', allowed: ['admin', 'editor', 'viewer', 'viewerChurn', 'keyRead', 'keyAdmin'], label: 'in another team' },
   { method: 'PUT', url: '/api/v1/models/:id/drift/config', path: '/api/v1/models/fraud/drift/config', body: {}, allowed: WRITE_FRAUD },
 
   ingest('predictions', { model: 'fraud' }, INGEST_FRAUD),

@@ -165,7 +165,7 @@ export class AlertTables {
       if (this.channel(id) === null) throw notFound(`notification channel "${id}"`);
       const busy = (this.sql.stmt("SELECT count(*) AS n FROM notification_outbox WHERE channel_id = ? AND status IN ('pending', 'sending')").get(id) as { n: number }).n;
       if (busy > 0) throw new VigilError('conflict', `notification channel "${id}" has ${busy} notification(s) waiting to be delivered`, { hint: 'wait for them to be delivered or given up, then delete it' });
-      // delivered and failed notifications are history: they keep the channel's id, not the row
+      // its delivered and given-up notifications go with it (the outbox references the channel row)
       this.sql.stmt('DELETE FROM notification_outbox WHERE channel_id = ?').run(id);
       this.sql.stmt('DELETE FROM notification_channels WHERE id = ?').run(id);
     });
@@ -188,16 +188,22 @@ export class AlertTables {
     });
   }
 
+  // Only an entry still being sent is settled: a sender whose lease ran out (and whose entry another
+  // sender claimed and settled) must not turn a delivered or given-up entry back into a pending one.
   markNotificationSent(id: number, now: string): void {
-    const r = this.sql.stmt("UPDATE notification_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?").run(toUtcIso(now, 'now'), id);
-    if (r.changes === 0) throw notFound(`notification ${id}`);
+    const r = this.sql.stmt("UPDATE notification_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'sending'").run(toUtcIso(now, 'now'), id);
+    if (r.changes === 0) this.assertNotification(id);
   }
 
   markNotificationFailed(id: number, error: string, retryAt: string | null): void {
     const r = retryAt === null
-      ? this.sql.stmt("UPDATE notification_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?").run(error, id)
-      : this.sql.stmt("UPDATE notification_outbox SET status = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?").run(error, toUtcIso(retryAt, 'retryAt'), id);
-    if (r.changes === 0) throw notFound(`notification ${id}`);
+      ? this.sql.stmt("UPDATE notification_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending'").run(error, id)
+      : this.sql.stmt("UPDATE notification_outbox SET status = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'sending'").run(error, toUtcIso(retryAt, 'retryAt'), id);
+    if (r.changes === 0) this.assertNotification(id);
+  }
+
+  private assertNotification(id: number): void {
+    if (this.sql.stmt('SELECT 1 FROM notification_outbox WHERE id = ?').get(id) === undefined) throw notFound(`notification ${id}`);
   }
 
   listNotifications(filter: { status?: NotificationStatus; limit?: number } = {}): OutboxEntry[] {

@@ -99,6 +99,30 @@ export function runAlertStoreContract(name: string, make: () => Promise<AlertSto
       assert.equal(await store.getChannel(ch.id), null);
     });
 
+    test('the outbox: a sender whose lease ran out cannot undo what the next holder settled', async (store) => {
+      const rule = await store.createAlertRule({ name: 'r', enabled: true, spec, created_by: null }, T(0));
+      const ch = await store.createChannel({ name: 'hook', type: 'webhook', config: {} }, T(0));
+      await store.recordEvaluation(evaluation(rule.id, null, { notifications: [{ dedup_key: 'slow', channel_id: ch.id, payload: {} }] }), T(1));
+      const [a] = await store.claimNotifications(T(2), T(3), 1); // sender A: lease until T(3), then stalls
+      const [b] = await store.claimNotifications(T(4), T(6), 1); // sender B: claims it again and delivers
+      assert.equal(a!.id, b!.id);
+      await store.markNotificationSent(b!.id, T(5));
+      // A finally comes back with a failure: the delivered entry must stay delivered, not be sent again
+      await store.markNotificationFailed(a!.id, 'HTTP 503', T(7));
+      assert.equal((await store.listNotifications())[0]?.status, 'sent', 'a late failure re-queued a delivered entry');
+      await store.markNotificationSent(a!.id, T(8));
+      const [e] = await store.listNotifications();
+      assert.deepEqual([e!.status, e!.sent_at, e!.last_error], ['sent', T(5), null]);
+      assert.deepEqual(await store.claimNotifications(T(9), T(10), 5), [], 'a delivered entry is never due again');
+      // a given-up entry stays given up too
+      await store.recordEvaluation(evaluation(rule.id, null, { notifications: [{ dedup_key: 'bad', channel_id: ch.id, payload: {} }] }), T(11));
+      const [c] = await store.claimNotifications(T(12), T(13), 1);
+      await store.markNotificationFailed(c!.id, 'HTTP 400', null);
+      await store.markNotificationFailed(c!.id, 'HTTP 503', T(14));
+      assert.equal((await store.listNotifications({ status: 'failed' }))[0]?.last_error, 'HTTP 400');
+      await rejectsWith(store.markNotificationFailed(999_999, 'x', null), 'not_found');
+    });
+
     test('silences: active and future ones listed, expired at once; an end before the start is refused', async (store) => {
       const s = await store.createSilence({ matchers: { model: 'fraud' }, starts_at: T(1), ends_at: T(10), comment: 'deploy window', created_by: 'u1' }, T(0));
       const later = await store.createSilence({ matchers: { severity: 'info' }, starts_at: T(20), ends_at: T(30), comment: 'later', created_by: null }, T(0));

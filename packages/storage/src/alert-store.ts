@@ -152,9 +152,13 @@ export interface AlertStore {
    * first, marked sending with a lease until `leaseUntil` and one more attempt.
    */
   claimNotifications(now: string, leaseUntil: string, limit: number): Promise<OutboxEntry[]>;
-  /** A claimed entry was delivered. */
+  /** A claimed entry was delivered. Only an entry still `sending` changes; throws not_found for an unknown id. */
   markNotificationSent(id: number, now: string): Promise<void>;
-  /** A claimed entry failed: retried at `retryAt`, or given up (`failed`) when it is null. */
+  /**
+   * A claimed entry failed: retried at `retryAt`, or given up (`failed`) when it is null. Only an
+   * entry still `sending` changes, so a sender whose lease ran out cannot re-queue what another
+   * sender has since delivered.
+   */
   markNotificationFailed(id: number, error: string, retryAt: string | null): Promise<void>;
   /** Outbox entries, newest first: all, or of one status. */
   listNotifications(filter?: { status?: NotificationStatus; limit?: number }): Promise<OutboxEntry[]>;

@@ -171,6 +171,13 @@ export const AlertRuleSchema = z
       if (r.metric !== want) ctx.addIssue({ code: 'custom', path: ['metric'], message: `a drift rule on target "${c.target}" reads ${want}` });
       if (c.target === 'feature' && !c.method) ctx.addIssue({ code: 'custom', path: ['condition', 'method'], message: 'required for target "feature": it decides whether the score is a p-value (fires below) or a distance (fires above)' });
       if (c.target === 'share' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['condition', 'value'], message: 'required for target "share": the share of drifted features, in [0, 1], above which the rule fires' });
+      // a share and a p-value live in [0, 1]: a threshold outside never fires (or always does)
+      if (c.target === 'share' || (c.method && DRIFT_METHOD_SPECS[c.method].score === 'p_value')) {
+        for (const k of ['value', 'recovery'] as const) {
+          const v = c[k];
+          if (v !== undefined && (v < 0 || v > 1)) ctx.addIssue({ code: 'custom', path: ['condition', k], message: `must be in [0, 1]: ${c.target === 'share' ? 'a share of drifted features' : 'a p-value'}` });
+        }
+      }
     } else if (allowed && !allowed.includes(r.metric)) {
       ctx.addIssue({ code: 'custom', path: ['metric'], message: `a ${c.kind} rule reads one of ${allowed.join(', ')}` });
     }

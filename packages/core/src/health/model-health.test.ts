@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HEALTH_THRESHOLDS, modelHealth, type HealthSignals, type HealthStatus } from './model-health.ts';
+import { alertHealth, HEALTH_THRESHOLDS, modelHealth, type HealthSignals, type HealthStatus } from './model-health.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2025, 0, 10, 12);
@@ -65,4 +65,10 @@ test('thresholds can be passed in', () => {
   const strict = { ...HEALTH_THRESHOLDS, errorRate: { warning: 0.001, problem: 0.002 } };
   assert.equal(modelHealth({ ...base, errorLogs: 3 }, { from: FROM, to: NOW, thresholds: strict }).status, 'problem');
   assert.equal(modelHealth({ ...base, errorLogs: 3 }, { from: FROM, to: NOW }).status, 'healthy');
+});
+
+test('alertHealth: reasons most severe first, then by name, whatever order the alerts come in (states are stored by random rule id)', () => {
+  const a = { name: 'p99 warning', severity: 'warning' }, b = { name: 'p99 critical', severity: 'critical' }, c = { name: 'errors', severity: 'warning' };
+  const want = ['alert firing: p99 critical (critical)', 'alert firing: errors (warning)', 'alert firing: p99 warning (warning)'];
+  for (const order of [[a, b, c], [c, b, a], [b, a, c]]) assert.deepEqual(alertHealth(order, 10).reasons, want);
 });

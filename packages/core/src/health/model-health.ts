@@ -133,8 +133,11 @@ export interface FiringAlert {
 export function alertHealth(firing: readonly FiringAlert[], predictions: number): ModelHealth {
   let level: Level = 'healthy';
   const reasons: string[] = [];
-  for (const a of firing) {
-    const l: Level | null = a.severity === 'critical' ? 'problem' : a.severity === 'warning' ? 'warning' : null;
+  const levelOf = (a: FiringAlert): Level | null => (a.severity === 'critical' ? 'problem' : a.severity === 'warning' ? 'warning' : null);
+  // the most severe first, then by name: the same reasons in the same order whatever order the store lists them in
+  const ordered = [...firing].sort((a, b) => (RANK[levelOf(b) ?? 'healthy'] - RANK[levelOf(a) ?? 'healthy']) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const a of ordered) {
+    const l = levelOf(a);
     if (l === null) continue;
     if (RANK[l] > RANK[level]) level = l;
     reasons.push(`alert firing: ${a.name} (${a.severity})`);

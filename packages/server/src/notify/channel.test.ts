@@ -60,3 +60,19 @@ test('a secret never appears in a validation message or a redacted channel', () 
     for (const s of [SECRET, 'tok-in-query', 'slack-secret-path', 'smtp-password-1', 'pd-routing-key-1']) assert.ok(!shown.includes(s), `${s} leaked in ${shown}`);
   }
 });
+
+test('an unknown field is refused by name, never silently dropped (a typo must not lose a password or a header)', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ type: 'webhook', url: 'https://x.example.com', secret: SECRET, headers: { authorization: 'Bearer t0ken' } }, /^headers is not a field of a webhook channel$/],
+    [{ type: 'email', smtp: { host: 'h', port: 25, secure: false, user: 'u', pass: 'hunter2-pass' }, from: 'a@b.c', to: ['x@y.z'] }, /^smtp\.pass is not a field of smtp$/],
+    [{ type: 'pagerduty', routing_key: 'R0123', routingkey: 'R0123' }, /^routingkey is not a field of a pagerduty channel$/],
+  ];
+  for (const [input, re] of cases) {
+    const r = parseChannel(input);
+    assert.equal(r.ok, false, JSON.stringify(input));
+    if (!r.ok) {
+      assert.match(r.message, re);
+      assert.ok(!/t0ken|hunter2/.test(r.message), 'the message never repeats a value');
+    }
+  }
+});

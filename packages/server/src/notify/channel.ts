@@ -9,6 +9,9 @@ import { z } from 'zod';
 /** A type error that says whether the field is missing or of the wrong type, never its value. */
 const typeError = (field: string, what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? `${field} is required` : `${field} must be ${what}`);
 const str = (field: string) => z.string({ error: typeError(field, 'a string') });
+/** Strict: an unknown field (a typo such as smtp.pass, an unsupported headers) is refused by name, not dropped. */
+const strict = <T extends z.ZodRawShape>(shape: T, what: string, prefix = '') =>
+  z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map((k) => `${prefix}${k}`).join(', ') + ` ${iss.keys.length > 1 ? 'are not fields' : 'is not a field'} of ${what}` : undefined) });
 
 const httpUrl = (field: string) =>
   str(field).refine((s) => {
@@ -20,48 +23,48 @@ const httpUrl = (field: string) =>
     }
   }, `${field} must be an http(s) URL`);
 
-export const WebhookChannelSchema = z.object({
+export const WebhookChannelSchema = strict({
   type: z.literal('webhook'),
   url: httpUrl('url'),
   secret: str('secret').min(16, 'secret must be at least 16 characters'),
-});
+}, 'a webhook channel');
 
-export const SlackChannelSchema = z.object({
+export const SlackChannelSchema = strict({
   type: z.literal('slack'),
   webhook_url: httpUrl('webhook_url'),
-});
+}, 'a slack channel');
 
-export const SmtpSchema = z.object({
+export const SmtpSchema = strict({
   host: str('smtp.host').min(1, 'smtp.host is required'),
   port: z.number({ error: typeError('smtp.port', 'a number') }).int('smtp.port must be an integer').min(1, 'smtp.port must be 1-65535').max(65535, 'smtp.port must be 1-65535'),
   /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */
   secure: z.boolean({ error: typeError('smtp.secure', 'true or false') }),
   user: str('smtp.user').min(1, 'smtp.user must not be empty').optional(),
   password: str('smtp.password').optional(),
-});
+}, 'smtp', 'smtp.');
 
 const email = (field: string) => str(field).regex(/^[^\s@<>]+@[^\s@<>]+$/, `${field} must be an email address`);
 
-export const EmailChannelSchema = z.object({
+export const EmailChannelSchema = strict({
   type: z.literal('email'),
   smtp: SmtpSchema,
   from: email('from'),
   to: z.array(email('to[]'), { error: typeError('to', 'a list of email addresses') }).min(1, 'to needs at least one address'),
-});
+}, 'an email channel');
 
-export const AlertmanagerChannelSchema = z.object({
+export const AlertmanagerChannelSchema = strict({
   type: z.literal('alertmanager'),
   /** Base URL of Alertmanager, e.g. http://alertmanager:9093; the sender appends /api/v2/alerts. */
   url: httpUrl('url'),
-});
+}, 'an alertmanager channel');
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
-export const PagerDutyChannelSchema = z.object({
+export const PagerDutyChannelSchema = strict({
   type: z.literal('pagerduty'),
   routing_key: str('routing_key').min(1, 'routing_key is required'),
   url: httpUrl('url').default(PAGERDUTY_EVENTS_URL),
-});
+}, 'a pagerduty channel');
 
 export const ChannelSchema = z.discriminatedUnion(
   'type',

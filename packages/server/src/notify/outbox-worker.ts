@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { parseChannel } from './channel.ts';
 import type { Notification } from './notification.ts';
 import type { FetchLike, SendResult } from './result.ts';
+import { deliverRetrainTrigger, isRetrainEntry } from './retrain-delivery.ts';
 import { sendNotification, type NotifyContext } from './send.ts';
 
 /**
@@ -118,13 +119,14 @@ export class OutboxWorker {
     const stored = await meta.getChannel(e.channel_id);
     const channel = stored ? parseChannel({ ...stored.config, type: stored.type }) : null;
     const payload = NotificationPayloadSchema.safeParse(e.payload);
+    const id = deliveryId(e.dedup_key);
+    const fetchWithId: FetchLike = (url, init) => this.notify.fetch(url, { ...init, headers: { ...init.headers, [DELIVERY_ID_HEADER]: id } });
     let result: SendResult;
     if (!stored) result = { ok: false, retryable: false, code: 'invalid_channel', message: `channel "${e.channel_id}" no longer exists` };
     else if (!channel?.ok) result = { ok: false, retryable: false, code: 'invalid_channel', message: `channel "${e.channel_id}" is invalid: ${channel?.ok === false ? channel.message : ''}` };
+    else if (isRetrainEntry(e)) result = await deliverRetrainTrigger({ ...this.notify, fetch: fetchWithId }, channel.channel, e);
     else if (!payload.success) result = { ok: false, retryable: false, code: 'invalid_channel', message: `outbox entry ${e.id} holds no notification (${payload.error.issues.map((i) => i.path.join('.')).join(', ')})` };
     else {
-      const id = deliveryId(e.dedup_key);
-      const fetchWithId: FetchLike = (url, init) => this.notify.fetch(url, { ...init, headers: { ...init.headers, [DELIVERY_ID_HEADER]: id } });
       result = await sendNotification({ ...this.notify, fetch: fetchWithId }, channel.channel, payload.data as Notification).catch(
         (err: unknown): SendResult => ({ ok: false, retryable: true, code: 'network', message: `send failed: ${(err as Error).message}` }),
       );

@@ -4,7 +4,9 @@
 // state machine from the stored state, and record the new state, its transition and its
 // notifications (one per channel of the rule) in one transaction. A series matched by an active
 // silence changes state and history like any other but enqueues nothing. A rule whose query fails
-// moves its series to `error` (a firing one stays firing, with the error noted).
+// moves its series to `error` (a firing one stays firing, with the error noted). A rule with
+// `retrain` also enqueues a retraining trigger when a series starts firing, at most once per
+// cooldown per model (retraining-triggers.ts), in the same transaction.
 //
 // Cost: rules reading the same metric, step, version, filters and grouping share one query; rules
 // on a single model are merged across models (grouped by model, then split), so 10,000 rules over
@@ -27,6 +29,7 @@ import type { ServiceContext } from '../context.ts';
 import type { Notification } from '../notify/notification.ts';
 import { baselineFrom, historySteps, metricQueryOf, seriesKeyOf, stepEnd, stepOf, valuesOf, type Points } from './alert-series.ts';
 import { answerQuery } from './query-metric.ts';
+import { RetrainCooldowns, retrainEntry, triggerModel } from './retraining-triggers.ts';
 
 /** Models merged into one query at most: keeps a merged answer under the query's series cap. */
 const MERGE_CHUNK = 100;
@@ -157,15 +160,20 @@ export interface EvaluateInput {
   isDue?: (rule: StoredAlertRule, spec: AlertRule) => boolean;
 }
 
+/** How often a firing alert is sent again to Alertmanager: well inside its default resolve_timeout (5 min). */
+export const ALERTMANAGER_REFRESH_MS = 2 * 60_000;
+
 export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; input: EvaluateInput }): Promise<EvaluationSummary> {
   const { now } = input;
   const nowIso = new Date(now).toISOString();
   const meta = ctx.stores.meta;
   const [stored, states, silences, channels] = await Promise.all([meta.listAlertRules(), meta.listAlertStates(), meta.listSilences(nowIso), meta.listChannels()]);
   const channelIds = new Set(channels.map((c) => c.id));
+  const alertmanagers = new Set(channels.filter((c) => c.type === 'alertmanager').map((c) => c.id));
   const statesOf = new Map<string, StoredAlertState[]>();
   for (const s of states) statesOf.set(s.rule_id, [...(statesOf.get(s.rule_id) ?? []), s]);
   const summary: EvaluationSummary = { evaluated: [], queries: 0, series: 0, transitions: 0, enqueued: 0, failed: 0 };
+  const cooldowns = new RetrainCooldowns(ctx);
 
   const batches = new Map<string, Planned[]>();
   for (const s of stored) {
@@ -196,7 +204,7 @@ export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; inpu
     for (const p of batch) {
       summary.evaluated.push(p.id);
       try {
-        await evaluateRule(ctx, p, read?.get(p) ?? null, error, statesOf.get(p.id) ?? [], silences, channelIds, now, nowIso, summary);
+        await evaluateRule(ctx, p, read?.get(p) ?? null, error, statesOf.get(p.id) ?? [], { silences, channelIds, alertmanagers, cooldowns }, now, nowIso, summary);
       } catch (e) {
         summary.failed++;
         ctx.log.error('alert evaluation failed', { rule: p.id, err: (e as Error).message });
@@ -208,8 +216,9 @@ export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; inpu
 
 async function evaluateRule(
   ctx: ServiceContext, p: Planned, answer: Series[] | null, error: string | null, stored: StoredAlertState[],
-  silences: Silence[], channelIds: Set<string>, now: number, nowIso: string, summary: EvaluationSummary,
+  cycle: { silences: Silence[]; channelIds: Set<string>; alertmanagers: Set<string>; cooldowns: RetrainCooldowns }, now: number, nowIso: string, summary: EvaluationSummary,
 ): Promise<void> {
+  const { silences, channelIds } = cycle;
   const { rule, step } = p;
   if (error !== null) summary.failed++;
   // the series to step: those answered, plus stored ones that vanished (their data stopped), plus
@@ -243,6 +252,7 @@ async function evaluateRule(
       }
     }
     const notifications: NewNotification[] = [];
+    let retrained: string | null = null;
     if (step_.notify !== null) {
       const n = notificationOf(p.id, rule, s.labels, step_, now, prev.firingSince);
       const silenced = isSilenced(silences, { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, now);
@@ -251,6 +261,31 @@ async function evaluateRule(
         for (const ch of rule.channels) {
           if (channelIds.has(ch)) notifications.push({ dedup_key: `${key}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
           else ctx.log.warn('alert rule names a channel that does not exist; notification skipped', { rule: p.id, channel: ch });
+        }
+      }
+      if (!silenced && step_.notify === 'firing' && rule.retrain) {
+        const retrain = rule.retrain;
+        const model = triggerModel(rule, s.labels);
+        if (model === null) ctx.log.warn('retraining trigger skipped: the series names no single model', { rule: p.id });
+        else if (!channelIds.has(retrain.channel)) ctx.log.warn('retraining trigger skipped: its channel does not exist', { rule: p.id, channel: retrain.channel });
+        else if (!(await cycle.cooldowns.allows(model, now, retrain.cooldown))) ctx.log.info('retraining trigger skipped: within the cooldown', { rule: p.id, model });
+        else {
+          notifications.push(await retrainEntry(ctx, { ruleId: p.id, rule: { ...rule, retrain }, labels: s.labels, notificationKey: key, value, window: { from: p.to - step, to: p.to }, now }, model));
+          retrained = model;
+        }
+      }
+    }
+    // Alertmanager resolves an alert it has not heard of for its resolve_timeout (5 min by default),
+    // as Prometheus re-sends firing alerts: a firing series is sent again to its Alertmanager
+    // channels once per ALERTMANAGER_REFRESH_MS slot from the second slot of its firing on (the slot
+    // in the dedup key: once per slot, whatever the number of cycles in it); Alertmanager keeps one
+    // alert per label set
+    if (step_.notify === null && step_.state.status === 'firing' && now - (step_.state.firingSince ?? now) >= ALERTMANAGER_REFRESH_MS && rule.channels.some((ch) => cycle.alertmanagers.has(ch))) {
+      const n = notificationOf(p.id, rule, s.labels, { ...step_, notify: 'firing' }, now, prev.firingSince);
+      if (!isSilenced(silences, { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, now)) {
+        const slot = Math.floor(now / ALERTMANAGER_REFRESH_MS);
+        for (const ch of rule.channels) {
+          if (cycle.alertmanagers.has(ch)) notifications.push({ dedup_key: `${p.id}|${key}|alertmanager-refresh|${slot}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
         }
       }
     }
@@ -264,5 +299,6 @@ async function evaluateRule(
     }, nowIso);
     if (t) summary.transitions++;
     summary.enqueued += r.enqueued;
+    if (retrained !== null) cycle.cooldowns.noteTriggered(retrained, now);
   }
 }

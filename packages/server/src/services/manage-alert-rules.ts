@@ -116,7 +116,7 @@ async function readableRules(ctx: ServiceContext, actor: Actor): Promise<Map<str
   return out;
 }
 
-/** Series that are firing, pending, without data or failing, most severe first, then oldest. */
+/** Series of enabled rules that are firing, pending, without data or failing, most severe first, then oldest. */
 export async function listAlerts({ ctx, actor, input }: { ctx: ServiceContext; actor: Actor; input: { state?: string; ruleId?: string } }): Promise<AlertView[]> {
   const rules = await readableRules(ctx, actor);
   const wanted = new Set<string>(input.state ? [input.state] : ALERT_STATES);
@@ -124,7 +124,8 @@ export async function listAlerts({ ctx, actor, input }: { ctx: ServiceContext; a
   const out: AlertView[] = [];
   for (const s of await ctx.stores.meta.listAlertStates(input.ruleId)) {
     const r = rules.get(s.rule_id);
-    if (!r || !wanted.has(s.state)) continue;
+    // a disabled rule is not evaluated: its last state is stale, and health ignores it too
+    if (!r || !r.enabled || !wanted.has(s.state)) continue;
     const d = s.detail;
     out.push({
       rule_id: r.id, rule_name: r.name, severity: String(r.spec.severity ?? 'warning'), state: s.state, labels: s.labels,

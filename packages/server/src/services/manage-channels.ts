@@ -88,15 +88,39 @@ export async function updateChannel({ ctx, actor, input }: { ctx: ServiceContext
 }
 
 const SECRET_FIELDS = ['secret', 'routing_key', 'webhook_url', 'url'] as const;
+const REDACTED = '[redacted]';
+
+/** Where a channel's secrets go: they are only kept while this stays the same. */
+function destination(config: Record<string, unknown>): string | null {
+  const smtp = config.smtp as Record<string, unknown> | undefined;
+  if (smtp) return `${String(smtp.host)}:${String(smtp.port)}`;
+  return typeof config.url === 'string' ? channelOrigin(config.url) : null;
+}
 
 function keepSecrets(config: Record<string, unknown>, cur: StoredChannel): Record<string, unknown> {
   if (config.type !== cur.type) return config;
   const out: Record<string, unknown> = { ...config };
-  const same = (v: unknown, old: unknown) => v === undefined || v === '[redacted]' || (typeof old === 'string' && typeof v === 'string' && v === channelOrigin(old));
-  for (const f of SECRET_FIELDS) if (f in cur.config && same(out[f], cur.config[f])) out[f] = cur.config[f];
+  const same = (v: unknown, old: unknown) => v === undefined || v === REDACTED || (typeof old === 'string' && typeof v === 'string' && v === channelOrigin(old));
+  const kept: string[] = [];
+  for (const f of SECRET_FIELDS) {
+    if (!(f in cur.config) || !same(out[f], cur.config[f])) continue;
+    out[f] = cur.config[f];
+    if (f === 'secret' || f === 'routing_key') kept.push(`config.${f}`);
+  }
   const smtp = out.smtp as Record<string, unknown> | undefined;
   const oldSmtp = cur.config.smtp as Record<string, unknown> | undefined;
-  if (smtp && oldSmtp && oldSmtp.password !== undefined && (smtp.password === undefined || smtp.password === '[redacted]')) out.smtp = { ...smtp, password: oldSmtp.password };
+  if (smtp && oldSmtp && oldSmtp.password !== undefined && (smtp.password === undefined || smtp.password === REDACTED)) {
+    out.smtp = { ...smtp, password: oldSmtp.password };
+    kept.push('config.smtp.password');
+  }
+  // A stored secret goes only where it went before: otherwise whoever may edit a channel (but was
+  // only ever shown "[redacted]") could point it at their own host and receive the secret.
+  if (kept.length && destination(out) !== destination(cur.config)) {
+    throw new VigilError('validation_failed', 'invalid channel configuration', {
+      hint: 'send the secret again: a stored secret is only kept while the channel points at the same host',
+      details: kept.map((field) => ({ field, message: 'must be given again when the channel points at another host (or port)' })),
+    });
+  }
   return out;
 }
 
