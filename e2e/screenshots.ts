@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openBrowser } from './support/browser.ts';
 import { DRIFT_MODEL, seedDrift } from './support/drift-world.ts';
 import { PERF_MODEL, seedPerformance } from './support/performance-world.ts';
+import { seedAlerts, shootAlerts } from './support/alerts-world.ts';
 import { seedQualityHistory } from './support/quality-world.ts';
 import { PASSWORD, startWorld } from './support/world.ts';
 import { SignInPage } from './pages/SignInPage.ts';
@@ -81,4 +82,7 @@ await take(['model-quality', '/models/fraud-detector/data-quality?from=now-24h&t
 // the performance tab: a labelled day, then a day whose last hours have no labels and whose web channel shifts
 await seedPerformance(world);
 await take(['model-performance', `/models/${PERF_MODEL.id}/performance?from=now-24h&to=now`, 'light', '[data-testid="confusion-estimated"]']);
+// the alerts page: a threshold rule on p99 latency and its 7-day preview
+await seedAlerts(world);
+console.log(path.relative(process.cwd(), await shootAlerts(world, out, 'Fraud p99 latency high')));
 await world.stop();

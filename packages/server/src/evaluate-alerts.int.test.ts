@@ -75,6 +75,18 @@ describe('alert evaluation', () => {
     assert.equal((await notes(quiet)).length, 0);
   });
 
+  test('routing: a channel takes only the notifications its route matches (severity and labels)', async () => {
+    const pages = await meta().createChannel({ name: 'pager', type: 'webhook', config: { type: 'webhook', url: 'http://127.0.0.1:1/p', secret: 's'.repeat(20), route: { severities: ['critical'] } } }, iso(Date.now()));
+    const eu = await meta().createChannel({ name: 'eu team', type: 'webhook', config: { type: 'webhook', url: 'http://127.0.0.1:1/e', secret: 's'.repeat(20), route: { match: { model: 'other' } } } }, iso(Date.now()));
+    const warn = await addRule(p99Rule('p99 high, warning', [channel, pages.id, eu.id], { severity: 'warning' }));
+    const crit = await addRule(p99Rule('p99 high, critical', [channel, pages.id, eu.id]));
+    for (const k of [1, 2, 3, 4, 5, 6, 7]) await cycle(k);
+    const to = async (rule: string) => (await notes(rule)).map((n) => `${n.payload.status}@${n.channel_id === channel ? 'all' : n.channel_id === pages.id ? 'pager' : 'eu'}`).sort();
+    // the pager takes critical only; the eu channel matches model=other, which this alert is not
+    assert.deepEqual(await to(warn), ['firing@all', 'resolved@all']);
+    assert.deepEqual(await to(crit), ['firing@all', 'firing@pager', 'resolved@all', 'resolved@pager']);
+  });
+
   test('an absence rule fires when traffic stops', async () => {
     const id = await addRule({ id: 'a', name: 'no traffic', metric: 'predictions.count', model: 'fraud', condition: { kind: 'absence', duration: 3 * MIN }, channels: [channel] });
     await cycle(9);

@@ -6,6 +6,7 @@ import { Shell } from './components/Shell.tsx';
 import { ErrorState, Loading } from './components/States.tsx';
 import { AppProvider } from './lib/app-context.tsx';
 import { applyTheme, initialTheme, onSystemTheme, saveTheme, type Theme } from './lib/theme.ts';
+import { Alerts } from './pages/Alerts.tsx';
 import { DashboardView } from './pages/DashboardView.tsx';
 import { Dashboards } from './pages/Dashboards.tsx';
 import { ModelFlow } from './pages/ModelFlow.tsx';
@@ -66,6 +67,9 @@ export function App() {
           <Route path="/models/:id/:tab" element={<ModelFlow />} />
           <Route path="/dashboards" element={<Dashboards />} />
           <Route path="/dashboards/:dashboardId" element={<DashboardView />} />
+          <Route path="/alerts" element={<Alerts />} />
+          <Route path="/alerts/:tab" element={<Alerts />} />
+          <Route path="/alerts/:tab/:ruleId" element={<Alerts />} />
           <Route path="/settings" element={<Settings />} />
           <Route path="*" element={<ErrorState error={new Error(`There is no page at ${location.pathname}`)} />} />
         </Routes>

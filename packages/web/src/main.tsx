@@ -8,6 +8,7 @@ import { App } from './App.tsx';
 import './styles.css';
 import './model-tabs.css';
 import './drift.css';
+import './alerts.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

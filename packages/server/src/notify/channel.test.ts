@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PAGERDUTY_EVENTS_URL, parseChannel, redactChannel } from './channel.ts';
+import { PAGERDUTY_EVENTS_URL, parseChannel, redactChannel, routeAllows } from './channel.ts';
 
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -75,4 +75,16 @@ test('an unknown field is refused by name, never silently dropped (a typo must n
       assert.ok(!/t0ken|hunter2/.test(r.message), 'the message never repeats a value');
     }
   }
+});
+
+test('routes: severities and label matches decide; a route with an unknown field or severity is refused by name', () => {
+  assert.equal(routeAllows(undefined, {}, 'info'), true);
+  assert.equal(routeAllows({ severities: ['critical'] }, {}, 'warning'), false);
+  assert.equal(routeAllows({ severities: ['critical', 'warning'] }, {}, 'warning'), true);
+  assert.equal(routeAllows({ match: { team: 'risk', model: 'fraud' } }, { team: 'risk', model: 'fraud', x: '1' }, 'info'), true);
+  assert.equal(routeAllows({ match: { team: 'risk' } }, { team: 'growth' }, 'info'), false);
+  const ok = parseChannel({ type: 'slack', webhook_url: 'https://hooks.slack.test/x', route: { match: { team: 'risk' }, severities: ['critical'] } });
+  assert.ok(ok.ok);
+  const bad = parseChannel({ type: 'slack', webhook_url: 'https://hooks.slack.test/x', route: { severities: ['urgent'], teams: ['x'] } });
+  assert.ok(!bad.ok && /route\.teams is not a field/.test(bad.message) && /route\.severities must be critical, warning or info/.test(bad.message), JSON.stringify(bad));
 });

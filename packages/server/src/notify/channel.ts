@@ -23,14 +23,34 @@ const httpUrl = (field: string) =>
     }
   }, `${field} must be an http(s) URL`);
 
+/**
+ * Which notifications a channel takes (docs/alerts.md, "Routing"): those whose labels include every
+ * `match` pair (the alert's labels, plus alertname, rule_id and severity) and, when `severities` is
+ * given, whose severity is one of them. No route: every notification of the rules that name it.
+ */
+export const RouteSchema = strict({
+  match: z.record(z.string(), z.string({ error: typeError('route.match values', 'strings') }), { error: typeError('route.match', 'an object of label: value') }).optional(),
+  severities: z.array(z.enum(['critical', 'warning', 'info'], { error: 'route.severities must be critical, warning or info' }), { error: typeError('route.severities', 'a list') }).min(1, 'route.severities needs at least one severity').optional(),
+}, 'a route', 'route.');
+export type Route = z.infer<typeof RouteSchema>;
+
+/** Whether a route lets a notification with these labels and severity through. */
+export function routeAllows(route: Route | undefined, labels: Readonly<Record<string, string>>, severity: string): boolean {
+  if (!route) return true;
+  if (route.severities && !route.severities.includes(severity as 'critical' | 'warning' | 'info')) return false;
+  return Object.entries(route.match ?? {}).every(([k, v]) => labels[k] === v);
+}
+
 export const WebhookChannelSchema = strict({
   type: z.literal('webhook'),
+  route: RouteSchema.optional(),
   url: httpUrl('url'),
   secret: str('secret').min(16, 'secret must be at least 16 characters'),
 }, 'a webhook channel');
 
 export const SlackChannelSchema = strict({
   type: z.literal('slack'),
+  route: RouteSchema.optional(),
   webhook_url: httpUrl('webhook_url'),
 }, 'a slack channel');
 
@@ -47,6 +67,7 @@ const email = (field: string) => str(field).regex(/^[^\s@<>]+@[^\s@<>]+$/, `${fi
 
 export const EmailChannelSchema = strict({
   type: z.literal('email'),
+  route: RouteSchema.optional(),
   smtp: SmtpSchema,
   from: email('from'),
   to: z.array(email('to[]'), { error: typeError('to', 'a list of email addresses') }).min(1, 'to needs at least one address'),
@@ -54,6 +75,7 @@ export const EmailChannelSchema = strict({
 
 export const AlertmanagerChannelSchema = strict({
   type: z.literal('alertmanager'),
+  route: RouteSchema.optional(),
   /** Base URL of Alertmanager, e.g. http://alertmanager:9093; the sender appends /api/v2/alerts. */
   url: httpUrl('url'),
 }, 'an alertmanager channel');
@@ -62,6 +84,7 @@ export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 export const PagerDutyChannelSchema = strict({
   type: z.literal('pagerduty'),
+  route: RouteSchema.optional(),
   routing_key: str('routing_key').min(1, 'routing_key is required'),
   url: httpUrl('url').default(PAGERDUTY_EVENTS_URL),
 }, 'a pagerduty channel');
@@ -114,6 +137,11 @@ export function urlOrigin(url: string): string {
  * carry a token in their path or query (Slack's always does).
  */
 export function redactChannel(c: Channel): Record<string, unknown> {
+  const route = c.route ? { route: c.route } : {};
+  return { ...redactedConfig(c), ...route };
+}
+
+function redactedConfig(c: Channel): Record<string, unknown> {
   switch (c.type) {
     case 'webhook':
       return { type: c.type, url: urlOrigin(c.url), secret: REDACTED };

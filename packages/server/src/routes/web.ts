@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 /** The app's own paths: each serves index.html, and the app decides (sign-in first if needed). */
-export const APP_PATHS = ['/', '/sign-in', '/settings', '/dashboards', '/dashboards/:dashboardId', '/models/:id', '/models/:id/:tab'];
+export const APP_PATHS = ['/', '/sign-in', '/settings', '/dashboards', '/dashboards/:dashboardId', '/models/:id', '/models/:id/:tab', '/alerts', '/alerts/:tab', '/alerts/:tab/:ruleId'];
 
 /**
  * Serves the single-page app: hashed assets under /assets/ (cached for good) and index.html for

@@ -26,6 +26,7 @@ import {
 } from '@vigil/core';
 import type { NewNotification, Silence, StoredAlertRule, StoredAlertState } from '@vigil/storage';
 import type { ServiceContext } from '../context.ts';
+import { routeAllows, type Route } from '../notify/channel.ts';
 import type { Notification } from '../notify/notification.ts';
 import { baselineFrom, historySteps, metricQueryOf, seriesKeyOf, stepEnd, stepOf, valuesOf, type Points } from './alert-series.ts';
 import { answerQuery } from './query-metric.ts';
@@ -170,6 +171,8 @@ export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; inpu
   const [stored, states, silences, channels] = await Promise.all([meta.listAlertRules(), meta.listAlertStates(), meta.listSilences(nowIso), meta.listChannels()]);
   const channelIds = new Set(channels.map((c) => c.id));
   const alertmanagers = new Set(channels.filter((c) => c.type === 'alertmanager').map((c) => c.id));
+  // each channel's route (docs/alerts.md, "Routing"): which notifications it takes
+  const routes = new Map(channels.map((c) => [c.id, (c.config as { route?: Route }).route]));
   const statesOf = new Map<string, StoredAlertState[]>();
   for (const s of states) statesOf.set(s.rule_id, [...(statesOf.get(s.rule_id) ?? []), s]);
   const summary: EvaluationSummary = { evaluated: [], queries: 0, series: 0, transitions: 0, enqueued: 0, failed: 0 };
@@ -204,7 +207,7 @@ export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; inpu
     for (const p of batch) {
       summary.evaluated.push(p.id);
       try {
-        await evaluateRule(ctx, p, read?.get(p) ?? null, error, statesOf.get(p.id) ?? [], { silences, channelIds, alertmanagers, cooldowns }, now, nowIso, summary);
+        await evaluateRule(ctx, p, read?.get(p) ?? null, error, statesOf.get(p.id) ?? [], { silences, channelIds, alertmanagers, routes, cooldowns }, now, nowIso, summary);
       } catch (e) {
         summary.failed++;
         ctx.log.error('alert evaluation failed', { rule: p.id, err: (e as Error).message });
@@ -216,7 +219,7 @@ export async function evaluateAlerts({ ctx, input }: { ctx: ServiceContext; inpu
 
 async function evaluateRule(
   ctx: ServiceContext, p: Planned, answer: Series[] | null, error: string | null, stored: StoredAlertState[],
-  cycle: { silences: Silence[]; channelIds: Set<string>; alertmanagers: Set<string>; cooldowns: RetrainCooldowns }, now: number, nowIso: string, summary: EvaluationSummary,
+  cycle: { silences: Silence[]; channelIds: Set<string>; alertmanagers: Set<string>; routes: Map<string, Route | undefined>; cooldowns: RetrainCooldowns }, now: number, nowIso: string, summary: EvaluationSummary,
 ): Promise<void> {
   const { silences, channelIds } = cycle;
   const { rule, step } = p;
@@ -258,9 +261,14 @@ async function evaluateRule(
       const silenced = isSilenced(silences, { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, now);
       const key = notificationKey(p.id, s.labels, step_) as string;
       if (!silenced) {
+        const routed = { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity };
         for (const ch of rule.channels) {
-          if (channelIds.has(ch)) notifications.push({ dedup_key: `${key}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
-          else ctx.log.warn('alert rule names a channel that does not exist; notification skipped', { rule: p.id, channel: ch });
+          if (!channelIds.has(ch)) {
+            ctx.log.warn('alert rule names a channel that does not exist; notification skipped', { rule: p.id, channel: ch });
+            continue;
+          }
+          // the channel's route decides (both transitions of an alert go the same way: the labels and severity do not change)
+          if (routeAllows(cycle.routes.get(ch), routed, rule.severity)) notifications.push({ dedup_key: `${key}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
         }
       }
       if (!silenced && step_.notify === 'firing' && rule.retrain) {
@@ -285,7 +293,7 @@ async function evaluateRule(
       if (!isSilenced(silences, { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, now)) {
         const slot = Math.floor(now / ALERTMANAGER_REFRESH_MS);
         for (const ch of rule.channels) {
-          if (cycle.alertmanagers.has(ch)) notifications.push({ dedup_key: `${p.id}|${key}|alertmanager-refresh|${slot}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
+          if (cycle.alertmanagers.has(ch) && routeAllows(cycle.routes.get(ch), { ...n.labels, alertname: rule.name, rule_id: p.id, severity: rule.severity }, rule.severity)) notifications.push({ dedup_key: `${p.id}|${key}|alertmanager-refresh|${slot}|${ch}`, channel_id: ch, payload: n as unknown as Record<string, unknown> });
         }
       }
     }

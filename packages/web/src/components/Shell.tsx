@@ -32,6 +32,9 @@ export function Shell({ theme, onTheme, children }: { theme: Theme; onTheme: (t:
           <NavLink to={keep('/dashboards')} end>
             Dashboards
           </NavLink>
+          <NavLink to={keep('/alerts')} data-testid="nav-alerts">
+            Alerts
+          </NavLink>
           <a href="/api/docs" target="_blank" rel="noreferrer">
             API
           </a>
