@@ -47,7 +47,7 @@ const ingest = (kind: string, rec: Record<string, unknown>, allowed: Who[], labe
 
 const ROWS: Row[] = [
   { method: 'GET', url: '/api/v1/health', allowed: EVERYONE },
-  ...['/', '/sign-in', '/settings', '/dashboards', '/dashboards/:dashboardId', '/models/:id', '/models/:id/:tab', '/assets/*'].map((url): Row => ({ method: 'GET', url, path: url.replace(':dashboardId', 'd1').replace(':id', 'fraud').replace(':tab', 'inference').replace('*', 'nothing.js'), allowed: EVERYONE })),
+  ...['/', '/sign-in', '/settings', '/dashboards', '/dashboards/:dashboardId', '/models/:id', '/models/:id/:tab', '/alerts', '/alerts/:tab', '/alerts/:tab/:ruleId', '/assets/*'].map((url): Row => ({ method: 'GET', url, path: url.replace(':dashboardId', 'd1').replace(':id', 'fraud').replace(':tab', 'inference').replace(':ruleId', 'r1').replace('*', 'nothing.js'), allowed: EVERYONE })),
   { method: 'GET', url: '/api/docs', allowed: SIGNED_IN },
   { method: 'GET', url: '/api/docs/json', allowed: SIGNED_IN },
   { method: 'GET', url: '/api/docs/yaml', allowed: SIGNED_IN },
