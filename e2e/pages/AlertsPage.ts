@@ -76,6 +76,30 @@ export class AlertsPage {
     if (r.channel) await f.getByTestId('rule-channels').getByLabel(r.channel).check();
   }
 
+  /**
+   * A rule of any condition kind: the kind first (it may move the metric onto one the kind reads),
+   * then the metric, then each condition field by its test id (a select or a text box).
+   */
+  async fillRule(r: { name: string; kind: string; metric?: string; model: string; for?: string; fields?: Record<string, string> }): Promise<void> {
+    const f = this.form();
+    await f.waitFor();
+    await f.getByTestId('rule-name').fill(r.name);
+    await f.getByTestId('rule-kind').selectOption(r.kind);
+    if (r.metric) await f.getByTestId('rule-metric').selectOption(r.metric);
+    await f.getByTestId('rule-model').fill(r.model);
+    if (r.for !== undefined) await f.getByTestId('rule-for').fill(r.for);
+    for (const [testId, value] of Object.entries(r.fields ?? {})) {
+      const el = f.getByTestId(testId);
+      if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+      else await el.fill(value);
+    }
+  }
+
+  /** The preview chart's legend labels (the value, then each level drawn). */
+  async previewLegend(): Promise<string[]> {
+    return (await this.page.getByTestId('preview-chart').first().locator('.u-label').allTextContents()).map((t) => t.trim()).filter(Boolean);
+  }
+
   /** Runs the preview and waits for its chart's canvas; returns the summary line. */
   async preview(): Promise<string> {
     await this.page.getByTestId('rule-preview').click();

@@ -1,6 +1,8 @@
 // Alerts data for the screenshot: a webhook channel and a threshold rule on the fraud detector's
-// p99 latency, and the rule editor opened with its 7-day preview drawn.
+// p99 latency, and the rule editor opened with its 7-day preview drawn; and a retraining trigger
+// made by a real evaluation, for the lifecycle timeline.
 import path from 'node:path';
+import { evaluateAlerts } from '../../packages/server/src/services/evaluate-alerts.ts';
 import { openBrowser } from './browser.ts';
 import { PASSWORD, type World } from './world.ts';
 import { SignInPage } from '../pages/SignInPage.ts';
@@ -39,4 +41,28 @@ export async function shootAlerts(world: World, out: string, ruleName: string): 
   } finally {
     await b.close();
   }
+}
+
+/**
+ * A retraining trigger for a model, made as production makes one: a webhook channel (the target),
+ * a rule with `retrain` that breaches on fresh traffic, and one evaluation cycle (as
+ * packages/server/src/retraining-triggers.int.test.ts does). Returns the rule's name.
+ */
+export async function seedRetrainingTrigger(world: World, model: string, hookUrl: string): Promise<string> {
+  const MIN = 60_000;
+  const call = async (method: string, url: string, body?: unknown) => {
+    const r = await world.server.call(method, url, body);
+    if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as { id: string };
+  };
+  const channel = await call('POST', '/api/v1/alerts/channels', { name: `retrain-${model}`, config: { type: 'webhook', url: hookUrl, secret: 'e2e-retrain-secret-0123456789' } });
+  const name = `${model} p99 retrain`;
+  await call('POST', '/api/v1/alerts/rules', { name, metric: 'latency.p99', model, condition: { kind: 'threshold', op: 'above', value: 500 }, severity: 'warning', retrain: { channel: channel.id, cooldown: 60 * MIN } });
+  // slow predictions inside the last fully elapsed minute, which the evaluation at `now` reads
+  const now = Math.floor(Date.now() / MIN) * MIN + 1000;
+  await world.predict(model, 10, now - 1000 - 5_000, 0, 900);
+  await world.server.server.ctx.stores.events.rollupStep();
+  const { enqueued } = await evaluateAlerts({ ctx: world.server.server.ctx, input: { now } });
+  if (enqueued < 1) throw new Error(`the evaluation enqueued nothing (${enqueued})`);
+  return name;
 }

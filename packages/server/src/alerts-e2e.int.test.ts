@@ -127,6 +127,12 @@ describe('alerts end to end', { skip: alertmanagerMissing }, () => {
 
   const hooksOf = (tag: string) => rx.hook.requests.filter((q) => q.url === `/vigil/${tag}`);
   const mailsOf = (tag: string) => rx.smtp.mails.filter((m) => m.to.includes(`oncall-${tag}@example.com`));
+  /** A webhook body of a single-series rule: its one alert, with the group's rule. */
+  const single = (body: string) => {
+    const b = JSON.parse(body);
+    assert.equal(b.alerts.length, 1, 'a single-series rule sends one alert per message');
+    return { ...b.alerts[0], rule: b.rule, severity: b.severity };
+  };
 
   test('a latency and a drift incident reach the SMTP server, Alertmanager and the webhook exactly once each way, and nothing follows resolution', async () => {
     const srv = await boot(tmp(), 50);
@@ -167,7 +173,7 @@ describe('alerts end to end', { skip: alertmanagerMissing }, () => {
         assert.ok(verify(SECRET, q.headers['x-vigil-timestamp'] as string, q.body, q.headers['x-vigil-signature'] as string, Date.now()), 'the signature verifies');
         assert.match(String(q.headers[DELIVERY_ID_HEADER.toLowerCase()]), /^[0-9a-f]{32}$/);
       }
-      const fired = new Map(hooksOf('main').map((q) => JSON.parse(q.body)).map((b) => [b.rule.name, b]));
+      const fired = new Map(hooksOf('main').map((q) => single(q.body)).map((b) => [b.rule.name, b]));
       const lat = fired.get('p99 latency high'), dr = fired.get('feature drift');
       assert.deepEqual([lat.status, lat.severity, lat.labels, lat.ends_at, lat.runbook_url], ['firing', 'critical', { model: 'shop', team: 'ml-platform' }, null, 'https://runbooks.example.com/latency']);
       assert.match(lat.annotations.summary, /^shop p99 at (8[89]\d|9[01]\d) ms$/);
@@ -196,7 +202,7 @@ describe('alerts end to end', { skip: alertmanagerMissing }, () => {
       assert.equal(hooksOf('main').length, 4);
       assert.equal(mailsOf('main').length, 4);
       assert.deepEqual(await rx.am.active(), []);
-      const resolved = hooksOf('main').slice(2).map((q) => JSON.parse(q.body));
+      const resolved = hooksOf('main').slice(2).map((q) => single(q.body));
       assert.deepEqual(resolved.map((b) => [b.rule.name, b.status, b.ends_at]).sort(), [
         ['feature drift', 'resolved', new Date(at(3, 1)).toISOString()],
         ['p99 latency high', 'resolved', new Date(at(2, 6)).toISOString()],
@@ -236,7 +242,7 @@ describe('alerts end to end', { skip: alertmanagerMissing }, () => {
       assert.equal((await evaluateAlerts({ ctx: second.ctx, input: { now } })).enqueued, 0);
       await settle();
       assert.deepEqual([hooksOf('restart').length, mailsOf('restart').length, (await rx.am.active('p99 restart')).length], [1, 1, 1]);
-      assert.equal(JSON.parse(hooksOf('restart')[0]!.body).status, 'firing');
+      assert.equal(single(hooksOf('restart')[0]!.body).status, 'firing');
       const entries = await second.ctx.stores.meta.listNotifications();
       assert.deepEqual(entries.map((e) => `${e.status}/${e.attempts}`), ['sent/1', 'sent/1', 'sent/1']);
     } finally {

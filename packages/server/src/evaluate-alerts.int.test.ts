@@ -43,6 +43,8 @@ describe('alert evaluation', () => {
   const cycle = (k: number) => evaluateAlerts({ ctx: s.server.ctx, input: { now: after_(k) } });
   const addRule = async (spec: Record<string, unknown>) => (await meta().createAlertRule({ name: spec.name as string, enabled: true, spec, created_by: null }, iso(Date.now()))).id;
   const notes = async (rule: string) => (await meta().listNotifications()).filter((n) => n.payload.rule_id === rule);
+  /** The one alert of a single-series rule's group entry. */
+  const alert = (n: { payload: Record<string, unknown> } | undefined) => (n?.payload.alerts as Record<string, unknown>[] | undefined)?.[0];
   const status = async (rule: string) => (await meta().listAlertStates(rule)).map((x) => x.state);
 
   test('a p99 threshold rule: pending, firing after `for`, resolved on recovery; one notification per transition; none while silenced', async () => {
@@ -59,11 +61,14 @@ describe('alert evaluation', () => {
     });
     const [resolved, firing] = await notes(loud);
     assert.equal(firing?.payload.status, 'firing');
-    assert.equal(firing?.payload.value, (await meta().listAlertTransitions({ ruleId: loud })).find((t) => t.to_state === 'firing')?.value);
-    assert.match(String((firing?.payload.annotations as Record<string, string>).summary), /^fraud p99 at (89\d|90\d) ms$/);
-    assert.equal(firing?.payload.starts_at, after_(4));
+    assert.equal((firing?.payload.alerts as unknown[]).length, 1, 'a single-series rule: one alert per entry');
+    assert.equal(alert(firing)?.status, 'firing');
+    assert.equal(alert(firing)?.value, (await meta().listAlertTransitions({ ruleId: loud })).find((t) => t.to_state === 'firing')?.value);
+    assert.match(String((alert(firing)?.annotations as Record<string, string>).summary), /^fraud p99 at (89\d|90\d) ms$/);
+    assert.equal(alert(firing)?.starts_at, after_(4));
+    assert.equal(firing?.dedup_key, `${loud}|group|${channel}|${after_(4)}`);
     assert.equal(resolved?.payload.status, 'resolved');
-    assert.equal(resolved?.payload.ends_at, after_(7));
+    assert.equal(alert(resolved)?.ends_at, after_(7));
     assert.equal(firing?.channel_id, channel);
     // replaying a cycle (a retry, a second replica) enqueues nothing again
     await cycle(8);
@@ -97,7 +102,7 @@ describe('alert evaluation', () => {
     assert.deepEqual(await status(id), ['firing']);
     const n = await notes(id);
     assert.equal(n.length, 1);
-    assert.equal(n[0]?.payload.value, 0);
+    assert.equal(alert(n[0])?.value, 0);
   });
 
   test('a rule whose query fails goes to error, and back to ok once it answers', async () => {

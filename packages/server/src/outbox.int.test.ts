@@ -93,7 +93,7 @@ describe('notification outbox', () => {
       await until('the outbox to mark them sent', async () => (await second.ctx.stores.meta.listNotifications({ status: 'sent' })).length === 3);
       await new Promise((r) => setTimeout(r, 200)); // four more passes: nothing more goes out
       assert.equal(rx.requests.length, 3);
-      const models = rx.requests.map((r) => JSON.parse(r.body).labels.model).sort();
+      const models = rx.requests.map((r) => JSON.parse(r.body).alerts[0].labels.model).sort();
       assert.deepEqual(models, ['churn', 'credit', 'fraud']);
       const entries = await second.ctx.stores.meta.listNotifications();
       assert.deepEqual(entries.map((e) => e.status), ['sent', 'sent', 'sent']);

@@ -13,6 +13,7 @@ import { OutboxWorker } from './notify/outbox-worker.ts';
 import type { NotifyContext } from './notify/send.ts';
 import { RollupScheduler } from './rollup-scheduler.ts';
 import { AlertScheduler } from './alert-scheduler.ts';
+import { AlertHistoryRetention } from './alert-retention.ts';
 import { openEmbeddedStores } from './stores.ts';
 
 export interface RunningServer {
@@ -64,6 +65,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
   const scheduler = new RollupScheduler(ctx, config.VIGIL_ROLLUP_INTERVAL_MS);
   const alerts = config.VIGIL_ALERTS_ENABLED ? new AlertScheduler(ctx, config.VIGIL_ALERT_INTERVAL_MS ?? null) : null;
   const outbox = new OutboxWorker(ctx, notify, { intervalMs: config.VIGIL_OUTBOX_INTERVAL_MS });
+  const alertRetention = new AlertHistoryRetention(ctx, config.VIGIL_ALERT_HISTORY_DAYS);
   try {
     await app.listen({ port: config.VIGIL_PORT, host: config.VIGIL_HOST });
   } catch (e) {
@@ -78,6 +80,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
   securityJobs.start();
   alerts?.start();
   outbox.start();
+  alertRetention.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.VIGIL_PORT;
   const url = `http://${config.VIGIL_HOST.includes(':') ? `[${config.VIGIL_HOST}]` : config.VIGIL_HOST}:${port}`;
@@ -92,6 +95,7 @@ export async function startServer(config: Config, opts: { log?: Logger; print?: 
       await app.close();
       await alerts?.stop();
       await outbox.stop();
+      await alertRetention.stop();
       await scheduler.stop();
       securityJobs.stop();
       await audit.drain();

@@ -213,4 +213,24 @@ export class AlertTables {
       .all({ status: filter.status ?? null, limit }) as OutboxRow[];
     return rows.map(toEntry);
   }
+
+  // ---------------------------------------------------------------- retention
+
+  pruneAlertHistory(before: string): { notifications: number; transitions: number } {
+    const cut = toUtcIso(before, 'before');
+    return this.sql.tx(() => {
+      const notifications = this.sql.stmt("DELETE FROM notification_outbox WHERE status IN ('sent', 'failed') AND created_at < ?").run(cut).changes;
+      // Each series that still has a state keeps its newest transition (newest as listed: at, then
+      // id), however old: it is where the current state started. A deleted rule's series have no
+      // state any more, so their history goes entirely once it is old enough.
+      const transitions = this.sql
+        .stmt(`WITH newest AS (
+                 SELECT id, rule_id, series_key, row_number() OVER (PARTITION BY rule_id, series_key ORDER BY at DESC, id DESC) AS rank
+                 FROM alert_transitions)
+               DELETE FROM alert_transitions WHERE at < @cut AND id NOT IN (
+                 SELECT n.id FROM newest n JOIN alert_states s ON s.rule_id = n.rule_id AND s.series_key = n.series_key WHERE n.rank = 1)`)
+        .run({ cut }).changes;
+      return { notifications, transitions };
+    });
+  }
 }

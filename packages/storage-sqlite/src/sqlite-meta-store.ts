@@ -332,6 +332,7 @@ export class SqliteMetaStore implements MetaStore {
   async markNotificationSent(...a: Args<'markNotificationSent'>): Result<'markNotificationSent'> { this.alerts.markNotificationSent(...a); }
   async markNotificationFailed(...a: Args<'markNotificationFailed'>): Result<'markNotificationFailed'> { this.alerts.markNotificationFailed(...a); }
   async listNotifications(...a: Args<'listNotifications'>): Result<'listNotifications'> { return this.alerts.listNotifications(...a); }
+  async pruneAlertHistory(...a: Args<'pruneAlertHistory'>): Result<'pruneAlertHistory'> { return this.alerts.pruneAlertHistory(...a); }
 
   private get db(): Database {
     if (this.conn === null) throw new VigilError('unavailable', 'the metadata store is not open', { hint: 'call init() first' });

@@ -123,6 +123,63 @@ export function runAlertStoreContract(name: string, make: () => Promise<AlertSto
       await rejectsWith(store.markNotificationFailed(999_999, 'x', null), 'not_found');
     });
 
+    test('retention: settled outbox entries and transitions before the cut go; pending and sending entries and each live series\' newest transition stay', async (store) => {
+      const rule = await store.createAlertRule({ name: 'r', enabled: true, spec, created_by: null }, T(0));
+      const gone = await store.createAlertRule({ name: 'deleted later', enabled: true, spec, created_by: null }, T(0));
+      const ch = await store.createChannel({ name: 'hook', type: 'webhook', config: {} }, T(0));
+      const step = (ruleId: string, series: string, at: string, to: string) =>
+        store.recordEvaluation(evaluation(ruleId, null, { series_key: `{"s":"${series}"}`, labels: { s: series }, state: to, transition: { from_state: 'x', to_state: to, value: null, detail: {} } }), at);
+      await step(rule.id, 'a', T(1), 'pending');
+      await step(rule.id, 'a', T(2), 'firing');
+      await step(rule.id, 'a', T(3), 'resolved'); // a's newest, before the cut: kept
+      await step(rule.id, 'b', T(2), 'firing');
+      await step(rule.id, 'b', T(20), 'resolved'); // b's newest is inside the window: b's T(2) goes
+      await step(rule.id, 'd', T(2), 'firing'); // d's only transition: kept
+      await step(rule.id, 'e', T(4), 'pending');
+      await step(rule.id, 'e', T(4), 'firing'); // two at one instant: the later written is the newest
+      await step(gone.id, 'c', T(2), 'firing');
+      await step(gone.id, 'c', T(3), 'resolved');
+      await store.deleteAlertRule(gone.id); // c has no state any more: all of its old history goes
+
+      // outbox entries, each created at `at`; settled ones are claimed and marked at once
+      const enqueue = (key: string, at: string) =>
+        store.recordEvaluation(evaluation(rule.id, null, { series_key: '{}', labels: {}, state: 'ok', transition: null, notifications: [{ dedup_key: key, channel_id: ch.id, payload: { k: key } }] }), at);
+      const settle = async (key: string, at: string, outcome: 'sent' | 'failed') => {
+        await enqueue(key, at);
+        const [e] = await store.claimNotifications(at, T(30), 1);
+        assert.equal(e?.dedup_key, key);
+        if (outcome === 'sent') await store.markNotificationSent(e!.id, at);
+        else await store.markNotificationFailed(e!.id, 'HTTP 400', null);
+      };
+      await settle('old-sent', T(1), 'sent');
+      await settle('old-failed', T(1), 'failed');
+      // retraining triggers are outbox entries too, and are listed from the outbox
+      await settle('retrain|fraud|old', T(5), 'sent');
+      await settle('retrain|fraud|at-cut', T(10), 'sent');
+      await settle('retrain|fraud|recent', T(25), 'failed');
+      await enqueue('old-sending', T(1));
+      assert.deepEqual((await store.claimNotifications(T(26), T(40), 1)).map((e) => e.dedup_key), ['old-sending']);
+      await enqueue('old-pending', T(1));
+
+      assert.deepEqual(await store.pruneAlertHistory(T(10)), { notifications: 3, transitions: 6 });
+
+      const left = await store.listNotifications({ limit: 10_000 });
+      assert.deepEqual(left.map((e) => e.dedup_key).sort(), ['old-pending', 'old-sending', 'retrain|fraud|at-cut', 'retrain|fraud|recent']);
+      assert.equal(left.find((e) => e.dedup_key === 'old-sending')?.status, 'sending');
+      assert.equal(left.find((e) => e.dedup_key === 'old-pending')?.status, 'pending');
+      // the triggers inside the window are still listed, newest first, with their delivery
+      assert.deepEqual(left.filter((e) => e.dedup_key.startsWith('retrain|')).map((e) => [e.dedup_key, e.status]), [['retrain|fraud|recent', 'failed'], ['retrain|fraud|at-cut', 'sent']]);
+
+      const history = await store.listAlertTransitions({ limit: 10_000 });
+      assert.deepEqual(history.map((t) => [t.labels.s, t.to_state, t.at]).sort(), [
+        ['a', 'resolved', T(3)], ['b', 'resolved', T(20)], ['d', 'firing', T(2)], ['e', 'firing', T(4)],
+      ]);
+      // the pending entry is still delivered; a second pass finds nothing more to remove
+      assert.deepEqual((await store.claimNotifications(T(27), T(28), 5)).map((e) => e.dedup_key), ['old-pending']);
+      assert.deepEqual(await store.pruneAlertHistory(T(10)), { notifications: 0, transitions: 0 });
+      await rejectsWith(store.pruneAlertHistory('yesterday'), 'validation_failed');
+    });
+
     test('silences: active and future ones listed, expired at once; an end before the start is refused', async (store) => {
       const s = await store.createSilence({ matchers: { model: 'fraud' }, starts_at: T(1), ends_at: T(10), comment: 'deploy window', created_by: 'u1' }, T(0));
       const later = await store.createSilence({ matchers: { severity: 'info' }, starts_at: T(20), ends_at: T(30), comment: 'later', created_by: null }, T(0));

@@ -162,4 +162,13 @@ export interface AlertStore {
   markNotificationFailed(id: number, error: string, retryAt: string | null): Promise<void>;
   /** Outbox entries, newest first: all, or of one status. */
   listNotifications(filter?: { status?: NotificationStatus; limit?: number }): Promise<OutboxEntry[]>;
+
+  /**
+   * Retention: in one transaction, deletes the outbox entries settled (`sent` or `failed`) and
+   * created before `before`, and the transitions older than `before`. A `pending` or `sending` entry
+   * is never deleted, however old: it has yet to be delivered. Nor is the newest transition of a
+   * series that still has a state (the one listed first for it): it is where the current state
+   * started, which the timeline needs. Returns how many of each went.
+   */
+  pruneAlertHistory(before: string): Promise<{ notifications: number; transitions: number }>;
 }

@@ -1,4 +1,5 @@
 import type { AlertmanagerChannel } from './channel.ts';
+import type { NotificationGroup } from './group.ts';
 import { iso, type Notification } from './notification.ts';
 import { postJson, type SendOptions, type SendResult } from './result.ts';
 
@@ -29,7 +30,8 @@ export function alertmanagerAlert(n: Notification, now: number) {
   };
 }
 
-export function sendAlertmanager(channel: AlertmanagerChannel, n: Notification, opts: SendOptions): Promise<SendResult> {
+/** The group's alerts in one POST: Alertmanager groups them again by its own route. */
+export function sendAlertmanager(channel: AlertmanagerChannel, g: NotificationGroup, opts: SendOptions): Promise<SendResult> {
   const url = `${channel.url.replace(/\/+$/, '')}/api/v2/alerts`;
-  return postJson('alertmanager', url, JSON.stringify([alertmanagerAlert(n, opts.now)]), {}, opts);
+  return postJson('alertmanager', url, JSON.stringify(g.alerts.map((n) => alertmanagerAlert(n, opts.now))), {}, opts);
 }

@@ -1,7 +1,8 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { EmailChannel } from './channel.ts';
-import { headline, iso, summary, type Notification } from './notification.ts';
+import { groupHeadline, type NotificationGroup } from './group.ts';
+import { iso, summary, type Notification } from './notification.ts';
 import type { SendOptions, SendResult } from './result.ts';
 
 /** The slice of a nodemailer transporter used here, so tests or callers can pass their own. */
@@ -19,8 +20,8 @@ export interface EmailSendOptions extends Omit<SendOptions, 'fetch'> {
 
 const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function emailMessage(n: Notification) {
-  const rows: [string, string][] = [
+function alertRows(n: Notification): [string, string][] {
+  return [
     ['Status', n.status],
     ['Severity', n.severity],
     ['Value', n.value === null ? 'no data' : String(n.value)],
@@ -28,14 +29,24 @@ export function emailMessage(n: Notification) {
     ...(n.ends_at === undefined ? [] : ([['Ended', iso(n.ends_at)]] as [string, string][])),
     ...Object.entries(n.labels).map(([k, v]) => [`label ${k}`, v] as [string, string]),
     ...Object.entries(n.annotations).map(([k, v]) => [`annotation ${k}`, v] as [string, string]),
+    ['Dedup key', n.dedup_key],
   ];
-  const links: [string, string][] = [['Open in Vigil', n.generator_url], ...(n.runbook_url ? ([['Runbook', n.runbook_url]] as [string, string][]) : [])];
-  const text = [summary(n), '', ...rows.map(([k, v]) => `${k}: ${v}`), '', ...links.map(([k, v]) => `${k}: ${v}`), '', `Rule ${n.rule_id}, key ${n.dedup_key}`].join('\n');
+}
+
+/** One mail per group: the summary and table of each alert, in order, then the links. */
+export function emailMessage(g: NotificationGroup) {
+  const first = g.alerts[0] as Notification;
+  const links: [string, string][] = [['Open in Vigil', first.generator_url], ...(first.runbook_url ? ([['Runbook', first.runbook_url]] as [string, string][]) : [])];
+  const text = [
+    ...g.alerts.flatMap((n) => [summary(n), '', ...alertRows(n).map(([k, v]) => `${k}: ${v}`), '']),
+    ...links.map(([k, v]) => `${k}: ${v}`),
+    '',
+    `Rule ${g.rule_id}, group ${g.group_key}`,
+  ].join('\n');
   const body =
-    `<p>${html(summary(n))}</p><table>` +
-    rows.map(([k, v]) => `<tr><th align="left">${html(k)}</th><td>${html(v)}</td></tr>`).join('') +
-    `</table><p>${links.map(([k, v]) => `<a href="${html(v)}">${html(k)}</a>`).join(' · ')}</p>`;
-  return { subject: headline(n), text, html: body };
+    g.alerts.map((n) => `<p>${html(summary(n))}</p><table>` + alertRows(n).map(([k, v]) => `<tr><th align="left">${html(k)}</th><td>${html(v)}</td></tr>`).join('') + '</table>').join('<hr>') +
+    `<p>${links.map(([k, v]) => `<a href="${html(v)}">${html(k)}</a>`).join(' · ')}</p>`;
+  return { subject: groupHeadline(g), text, html: body };
 }
 
 /** Removes every form a secret could take in an SMTP reply (plain and base64, as AUTH sends it). */
@@ -64,7 +75,7 @@ function classify(channel: EmailChannel, err: unknown): SendResult {
   return { ok: false, retryable: true, code: 'network', message: `${where} unreachable (${e.code ?? 'error'}: ${detail}) (will retry)` };
 }
 
-export async function sendEmail(channel: EmailChannel, n: Notification, opts: EmailSendOptions): Promise<SendResult> {
+export async function sendEmail(channel: EmailChannel, n: NotificationGroup, opts: EmailSendOptions): Promise<SendResult> {
   const { smtp } = channel;
   const t = opts.timeoutMs ?? 10_000;
   const mailer = (opts.createMailer ?? ((o) => nodemailer.createTransport(o)))({
@@ -87,7 +98,7 @@ export async function sendEmail(channel: EmailChannel, n: Notification, opts: Em
       if (opts.signal?.aborted) onAbort();
       else opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
-    await Promise.race([mailer.sendMail({ from: channel.from, to: channel.to, subject: m.subject, text: m.text, html: m.html, headers: { 'X-Vigil-Dedup-Key': n.dedup_key } }), aborted]);
+    await Promise.race([mailer.sendMail({ from: channel.from, to: channel.to, subject: m.subject, text: m.text, html: m.html, headers: { 'X-Vigil-Dedup-Key': n.alerts.map((a) => a.dedup_key).join(', '), 'X-Vigil-Group-Key': n.group_key } }), aborted]);
     return { ok: true };
   } catch (err) {
     return classify(channel, err);

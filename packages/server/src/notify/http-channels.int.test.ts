@@ -54,14 +54,19 @@ test('webhook: signed JSON whose signature verifies with the documented scheme',
   assert.ok(!verifies('another-secret-0123456789', req.headers, req.body), 'a wrong secret does not verify');
   assert.ok(!verifies(SECRET, req.headers, req.body.replace('812', '813')), 'a changed body does not verify');
   const body = JSON.parse(req.body);
+  assert.equal(body.schema_version, 2);
   assert.equal(body.event, 'alert');
   assert.equal(body.status, 'firing');
   assert.deepEqual(body.rule, { id: 'rule-latency-p99', name: 'HighLatencyP99' });
-  assert.equal(body.labels.model, 'fraud-detector');
-  assert.equal(body.value, 812);
-  assert.equal(body.starts_at, '2025-01-15T10:00:00.000Z');
-  assert.equal(body.ends_at, null);
-  assert.equal(body.dedup_key, 'rule-latency-p99/8f2c1a');
+  assert.equal(body.group_key, 'rule-latency-p99/8f2c1a', 'a single notification is a group of one, keyed by its dedup key');
+  assert.equal(body.alerts.length, 1);
+  const [one] = body.alerts;
+  assert.equal(one.status, 'firing');
+  assert.equal(one.labels.model, 'fraud-detector');
+  assert.equal(one.value, 812);
+  assert.equal(one.starts_at, '2025-01-15T10:00:00.000Z');
+  assert.equal(one.ends_at, null);
+  assert.equal(one.dedup_key, 'rule-latency-p99/8f2c1a');
 });
 
 test('the Python verification snippet in docs/notifications.md accepts a real request and refuses a forged one', async (t) => {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { OutboxEntry } from '@vigil/storage';
-import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
 import { parseChannel } from './channel.ts';
-import type { Notification } from './notification.ts';
+import { OutboxPayloadSchema } from './group.ts';
 import type { FetchLike, SendResult } from './result.ts';
 import { deliverRetrainTrigger, isRetrainEntry } from './retrain-delivery.ts';
 import { sendNotification, type NotifyContext } from './send.ts';
@@ -32,23 +31,6 @@ export interface OutboxWorkerOptions {
 }
 
 export const DELIVERY_ID_HEADER = 'X-Vigil-Delivery-Id';
-
-/** What the outbox stores as an entry's payload: a Notification (times in epoch ms or ISO text). */
-const time = z.union([z.number().finite(), z.string().datetime({ offset: true }).transform((s) => Date.parse(s))]);
-export const NotificationPayloadSchema = z.object({
-  rule_id: z.string(),
-  rule_name: z.string(),
-  severity: z.string(),
-  status: z.enum(['firing', 'resolved']),
-  labels: z.record(z.string(), z.string()).default({}),
-  annotations: z.record(z.string(), z.string()).default({}),
-  value: z.number().nullable().default(null),
-  starts_at: time,
-  ends_at: time.optional(),
-  runbook_url: z.string().optional(),
-  dedup_key: z.string(),
-  generator_url: z.string(),
-});
 
 /**
  * Back-off before the next attempt after `attempt` failed ones: full jitter (AWS' "exponential
@@ -118,7 +100,7 @@ export class OutboxWorker {
     const meta = this.ctx.stores.meta;
     const stored = await meta.getChannel(e.channel_id);
     const channel = stored ? parseChannel({ ...stored.config, type: stored.type }) : null;
-    const payload = NotificationPayloadSchema.safeParse(e.payload);
+    const payload = OutboxPayloadSchema.safeParse(e.payload);
     const id = deliveryId(e.dedup_key);
     const fetchWithId: FetchLike = (url, init) => this.notify.fetch(url, { ...init, headers: { ...init.headers, [DELIVERY_ID_HEADER]: id } });
     let result: SendResult;
@@ -127,7 +109,7 @@ export class OutboxWorker {
     else if (isRetrainEntry(e)) result = await deliverRetrainTrigger({ ...this.notify, fetch: fetchWithId }, channel.channel, e);
     else if (!payload.success) result = { ok: false, retryable: false, code: 'invalid_channel', message: `outbox entry ${e.id} holds no notification (${payload.error.issues.map((i) => i.path.join('.')).join(', ')})` };
     else {
-      result = await sendNotification({ ...this.notify, fetch: fetchWithId }, channel.channel, payload.data as Notification).catch(
+      result = await sendNotification({ ...this.notify, fetch: fetchWithId }, channel.channel, payload.data).catch(
         (err: unknown): SendResult => ({ ok: false, retryable: true, code: 'network', message: `send failed: ${(err as Error).message}` }),
       );
     }

@@ -1,4 +1,5 @@
 import type { PagerDutyChannel } from './channel.ts';
+import type { NotificationGroup } from './group.ts';
 import { iso, summary, type Notification } from './notification.ts';
 import { postJson, type SendOptions, type SendResult } from './result.ts';
 
@@ -26,6 +27,16 @@ export function pagerdutyEvent(channel: PagerDutyChannel, n: Notification) {
   };
 }
 
-export function sendPagerDuty(channel: PagerDutyChannel, n: Notification, opts: SendOptions): Promise<SendResult> {
-  return postJson('pagerduty', channel.url, JSON.stringify(pagerdutyEvent(channel, n)), {}, opts, [channel.routing_key]);
+/**
+ * PagerDuty has no group: one event per alert, in order, stopping at the first failure. The outbox
+ * retries the whole group then, and the events already accepted are repeats PagerDuty drops by their
+ * dedup_key (a trigger joins its open incident, a resolve of a resolved one is a no-op).
+ */
+export async function sendPagerDuty(channel: PagerDutyChannel, g: NotificationGroup, opts: SendOptions): Promise<SendResult> {
+  let last: SendResult = { ok: true };
+  for (const n of g.alerts) {
+    last = await postJson('pagerduty', channel.url, JSON.stringify(pagerdutyEvent(channel, n)), {}, opts, [channel.routing_key]);
+    if (!last.ok) return last;
+  }
+  return last;
 }

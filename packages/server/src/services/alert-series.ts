@@ -45,10 +45,19 @@ export function historySteps(rule: AlertRule, step: number): number {
 /** End (exclusive) of the last fully elapsed step at `now`. */
 export const stepEnd = (now: number, step: number): number => Math.floor(now / step) * step;
 
-/** A rule's metric read as a catalogue query over [from, to), before any access scoping. */
-export function metricQueryOf(rule: AlertRule, from: number, to: number, step: number): MetricQuery {
-  const metric = CATALOG_BY_NAME.get(rule.metric);
-  if (!metric) throw new Error(`unknown metric ${rule.metric}`);
+/**
+ * The metric the evaluator reads to find a rule's series and their data: the rule's, except for a
+ * performance_drop on estimated values, whose series are those with predictions (the estimate is
+ * made per series, from scores, where labels have not come).
+ */
+export function evaluatedMetricOf(rule: AlertRule): string {
+  return rule.condition.kind === 'performance_drop' && rule.condition.source === 'estimated' ? 'predictions.count' : rule.metric;
+}
+
+/** A rule's metric (or `metricName`) read as a catalogue query over [from, to), before any access scoping. */
+export function metricQueryOf(rule: AlertRule, from: number, to: number, step: number, metricName: string = rule.metric): MetricQuery {
+  const metric = CATALOG_BY_NAME.get(metricName);
+  if (!metric) throw new Error(`unknown metric ${metricName}`);
   const segments: Record<string, string> = {};
   const filters: Record<string, string> = {};
   for (const [k, v] of Object.entries(rule.filters)) {
@@ -112,6 +121,36 @@ export function baselineFrom(metric: string, validation: Readonly<Record<string,
   if (typeof v === 'number') return v;
   if (key === 'error_rate' && typeof validation.accuracy === 'number') return 1 - validation.accuracy;
   return null;
+}
+
+/** The segment filters of a rule (`segment.<name>`), by segment name. */
+export function segmentsOf(rule: AlertRule): Record<string, string> {
+  return Object.fromEntries(Object.entries(rule.filters).filter(([k]) => k.startsWith('segment.')).map(([k, v]) => [k.slice(8), v]));
+}
+
+/**
+ * A performance metric from a label-free estimate: accuracy, error_rate (1 − accuracy), and, for a
+ * binary classifier, fpr and fnr from the expected confusion matrix ([true][predicted]); null when
+ * the estimate does not give it.
+ */
+export function estimatedMetric(metric: string, accuracy: number | null, positive: string | null, confusion: { labels: string[]; matrix: number[][] } | null): number | null {
+  const key = metric.replace(/^performance\./, '');
+  if (key === 'accuracy') return accuracy;
+  if (key === 'error_rate') return accuracy === null ? null : 1 - accuracy;
+  if ((key !== 'fpr' && key !== 'fnr') || positive === null || confusion === null) return null;
+  const p = confusion.labels.indexOf(positive);
+  if (p < 0) return null;
+  let tp = 0, fn = 0, fp = 0, tn = 0;
+  confusion.matrix.forEach((row, t) =>
+    row.forEach((c, q) => {
+      if (t === p && q === p) tp += c;
+      else if (t === p) fn += c;
+      else if (q === p) fp += c;
+      else tn += c;
+    }),
+  );
+  if (key === 'fpr') return fp + tn > 0 ? fp / (fp + tn) : null;
+  return tp + fn > 0 ? fn / (tp + fn) : null;
 }
 
 /** Canonical JSON of a label set (sorted keys): a series' key in the AlertStore. */

@@ -84,6 +84,22 @@ export const listModels = (params: Params = {}) => api<{ items: Model[] }>('GET'
 export const getModel = (id: string) => api<Model>('GET', `/api/v1/models/${encodeURIComponent(id)}`);
 export const listVersions = (id: string) => api<{ items: ModelVersion[] }>('GET', `/api/v1/models/${encodeURIComponent(id)}/versions`).then((r) => r.items);
 export const listDeployments = (id: string) => api<{ items: Deployment[] }>('GET', `/api/v1/models/${encodeURIComponent(id)}/deployments`).then((r) => r.items);
+
+/** A retraining trigger an alert rule sent for the model, with its delivery to the pipeline (docs/notifications.md). */
+export interface RetrainingTrigger {
+  trigger_id: string;
+  model: string;
+  version: string | null;
+  rule_id: string;
+  reason: string;
+  /** `rule_name`, `metric`, `condition`, `value`, `threshold`, `op`, `labels`, `window`. */
+  evidence: Record<string, unknown>;
+  triggered_at: string;
+  delivery: { status: string; attempts: number; sent_at: string | null; last_error: string | null };
+}
+/** The model's retraining triggers, newest first. */
+export const listRetrainingTriggers = (id: string, signal?: AbortSignal) =>
+  api<{ items: RetrainingTrigger[] }>('GET', `/api/v1/models/${encodeURIComponent(id)}/retraining-triggers`, undefined, signal ? { signal } : {}).then((r) => r.items);
 export const overview = (from: string, to: string) => api<{ from: number; to: number; models: ModelOverview[] }>('GET', withParams('/api/v1/overview', { from, to }));
 
 const list = <T,>(kind: string) => (params: Params) => api<{ items: T[] }>('GET', withParams(`/api/v1/${kind}`, params)).then((r) => r.items);

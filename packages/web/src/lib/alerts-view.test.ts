@@ -42,20 +42,20 @@ test('a stored threshold rule round-trips through the editor, keeping the fields
   assert.ok(d);
   assert.equal(d.for, '5m');
   assert.equal(d.filters, 'segment.country=FR');
-  const { doc, errors } = draftToDocument({ ...d, value: '600' }, stored);
+  const { doc, errors } = draftToDocument({ ...d, condition: { ...d.condition, value: '600' } }, stored);
   assert.deepEqual(errors, {});
   assert.deepEqual(doc, {
     name: 'p99 high', metric: 'latency.p99', model: 'fraud', filters: { 'segment.country': 'FR' }, group_by: ['version'],
     condition: { kind: 'threshold', op: 'above', value: 600, recovery: 400 }, severity: 'critical', for: 300_000, keep_firing_for: 600_000,
     evaluation_interval: 60_000, renotify_interval: null, labels: { team: 'ml' }, annotations: {}, no_data_state: 'ok', channels: ['c1'], enabled: true,
   });
-  assert.equal(ruleToDraft({ ...stored, condition: { kind: 'anomaly', method: 'ewma' } }), null, 'other kinds are not edited here');
+  assert.equal(ruleToDraft({ ...stored, condition: { kind: 'forecast', horizon: 3 } }), null, 'a kind this page does not know is not edited');
 });
 
 test('a new rule: model list, no recovery, no runbook; bad fields named by their server names', () => {
-  const { doc } = draftToDocument({ ...emptyDraft(), name: ' x ', model: 'a, b', value: '250', runbook_url: 'https://wiki/x' });
+  const { doc } = draftToDocument({ ...emptyDraft(), name: ' x ', model: 'a, b', condition: { ...emptyDraft().condition, value: '250' }, runbook_url: 'https://wiki/x' });
   assert.deepEqual(doc, { name: 'x', metric: 'latency.p99', model: ['a', 'b'], filters: {}, condition: { kind: 'threshold', op: 'above', value: 250 }, for: 300_000, severity: 'warning', channels: [], labels: {}, annotations: {}, enabled: true, runbook_url: 'https://wiki/x' });
-  const bad = draftToDocument({ ...emptyDraft(), value: 'lots', recovery: 'x', for: 'soon', labels: 'team' });
+  const bad = draftToDocument({ ...emptyDraft(), condition: { ...emptyDraft().condition, value: 'lots', recovery: 'x' }, for: 'soon', labels: 'team' });
   assert.equal(bad.doc, null);
   assert.deepEqual(Object.keys(bad.errors).sort(), ['condition.recovery', 'condition.value', 'for', 'labels', 'name']);
 });
@@ -76,7 +76,14 @@ test("server errors go beside their field; a nested field's under its parent; th
 test('conditions in words', () => {
   assert.equal(conditionText(stored), 'above 500 (recovers at 400)');
   assert.equal(conditionText({ condition: { kind: 'threshold', op: 'below', value: 0.9 } }), 'below 0.9');
-  assert.equal(conditionText({ condition: { kind: 'performance_drop' } }), 'performance drop');
+  assert.equal(conditionText({ condition: { kind: 'anomaly', method: 'seasonal', sensitivity: 4, direction: 'both' } }), 'anomaly (seasonal, sensitivity 4)');
+  assert.equal(conditionText({ condition: { kind: 'anomaly', method: 'ewma', sensitivity: 5, direction: 'above' } }), 'anomaly (ewma, sensitivity 5, above only)');
+  assert.equal(conditionText({ condition: { kind: 'absence', duration: 600_000 } }), 'no data for 10m');
+  assert.equal(conditionText({ condition: { kind: 'drift', target: 'share', value: 0.5 } }), 'drifted share above 0.5');
+  assert.equal(conditionText({ condition: { kind: 'drift', target: 'feature', method: 'ks', value: 0.01 } }), 'drift ks past 0.01');
+  assert.equal(conditionText({ condition: { kind: 'performance_drop', source: 'realized', mode: 'relative', value: 0.1 } }), 'drop above 0.1 (relative)');
+  assert.equal(conditionText({ condition: { kind: 'error_rate', value: 0.05, recovery: 0.02 } }), 'error rate above 0.05 (recovers at 0.02)');
+  assert.equal(conditionText({ condition: { kind: 'forecast' } }), 'forecast');
 });
 
 test('preview spans: pending then firing until resolved; a state still open lasts to the end', () => {
@@ -95,11 +102,12 @@ test('preview spans: pending then firing until resolved; a state still open last
   assert.deepEqual(previewSpans({ transitions: [] }, 900), []);
 });
 
-test('preview data: seconds, the value, and flat threshold and recovery columns', () => {
-  const [xs, ...ys] = previewData({ values: [[1000, 5], [2000, null]] }, 4, null);
+test('preview data: seconds, the value, and one flat column per level', () => {
+  const [xs, ...ys] = previewData({ values: [[1000, 5], [2000, null]] }, [4]);
   assert.deepEqual([...xs], [1, 2]);
   assert.deepEqual(ys, [[5, null], [4, 4]]);
-  assert.equal(previewData({ values: [[1000, 5]] }, 4, 3).length, 4);
+  assert.equal(previewData({ values: [[1000, 5]] }, [4, 3]).length, 4);
+  assert.equal(previewData({ values: [[1000, 5]] }, []).length, 2);
 });
 
 test('preview summary', () => {

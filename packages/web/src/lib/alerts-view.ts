@@ -3,6 +3,11 @@
 // forms, and which server error goes beside which field.
 import type { Alert, AlertRule, AlertStateName, Channel, ChannelType, PreviewSeries, RuleDocument, Severity, Transition } from '../api/alerts.ts';
 import type { Grant } from '../api/session.ts';
+import { durationText, parseDuration, type FieldErrors } from './duration-text.ts';
+import { conditionToDraft, draftToCondition, emptyCondition, filtersWithFeature, type ConditionDraft } from './rule-conditions.ts';
+
+// durations live in duration-text.ts (the condition editor reads them too)
+export { durationText, parseDuration, type FieldErrors };
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 
@@ -59,35 +64,6 @@ export function historyRules(items: readonly Transition[], rules: readonly Alert
 /** Administrators of every model manage channels (the server checks again). */
 export const canManageChannels = (grants: readonly Grant[]): boolean => grants.some((g) => g.role === 'admin' && g.scope.kind === 'all');
 
-// ------------------------------------------------------------------ durations
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s", "5m", "1h30m", "2d", "0" → milliseconds; null when unreadable. */
-export function parseDuration(text: string): number | null {
-  const t = text.trim().replace(/\s+/g, '');
-  if (t === '0') return 0;
-  if (!t || !/^(\d+(\.\d+)?(ms|s|min|m|h|d))+$/.test(t)) return null;
-  let ms = 0;
-  for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|min|m|h|d)/g)) ms += Number(m[1]) * (UNITS[m[2] as string] as number);
-  return Math.round(ms);
-}
-
-/** Milliseconds as the editor shows them: 300000 → "5m", 5400000 → "1h30m", 0 → "0". */
-export function durationText(ms: number): string {
-  if (ms === 0) return '0';
-  let rest = ms;
-  let out = '';
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
-  }
-  return out;
-}
-
 // ------------------------------------------------------------------ key = value lists
 
 /** One `key=value` per line (or comma-separated); blank lines are skipped. */
@@ -107,7 +83,6 @@ export const pairsText = (pairs: Record<string, string> | undefined): string => 
 
 // ------------------------------------------------------------------ server errors
 
-export type FieldErrors = Record<string, string>;
 
 /** A 400's details by field; "rule.x" and "silence.x" lose the prefix the server may add. */
 export function errorsByField(details: readonly { field: string; message: string }[]): FieldErrors {
@@ -140,9 +115,8 @@ export interface RuleDraft {
   metric: string;
   model: string;
   filters: string;
-  op: 'above' | 'below';
-  value: string;
-  recovery: string;
+  /** The condition, every kind's fields (rule-conditions.ts). */
+  condition: ConditionDraft;
   for: string;
   severity: Severity;
   channels: string[];
@@ -156,22 +130,21 @@ export interface RuleDraft {
 export const RULE_FIELDS = ['name', 'metric', 'model', 'filters', 'condition', 'for', 'severity', 'channels', 'labels', 'annotations', 'runbook_url'] as const;
 
 export const emptyDraft = (metric = 'latency.p99', model = ''): RuleDraft => ({
-  name: '', metric, model, filters: '', op: 'above', value: '', recovery: '', for: '5m', severity: 'warning', channels: [], labels: '', annotations: '', runbook_url: '', enabled: true,
+  name: '', metric, model, filters: '', condition: emptyCondition(), for: '5m', severity: 'warning', channels: [], labels: '', annotations: '', runbook_url: '', enabled: true,
 });
 
-/** A stored rule in the editor's terms; null when its condition is not a threshold (not editable here). */
+/** A stored rule in the editor's terms; null only for a condition kind this client does not know. */
 export function ruleToDraft(r: AlertRule): RuleDraft | null {
-  const c = r.condition;
-  if (c.kind !== 'threshold') return null;
-  const t = c as { op: 'above' | 'below'; value: number; recovery?: number };
+  const condition = conditionToDraft(r.condition, r.filters);
+  if (!condition) return null;
+  // a drift rule's feature is edited beside its condition, not among the filters
+  const { feature: _feature, ...otherFilters } = r.filters;
   return {
     name: r.name,
     metric: r.metric,
     model: Array.isArray(r.model) ? r.model.join(', ') : (r.model ?? ''),
-    filters: pairsText(r.filters),
-    op: t.op,
-    value: String(t.value),
-    recovery: t.recovery === undefined ? '' : String(t.recovery),
+    filters: pairsText(condition.kind === 'drift' ? otherFilters : r.filters),
+    condition,
     for: durationText(r.for),
     severity: r.severity,
     channels: [...r.channels],
@@ -182,8 +155,6 @@ export function ruleToDraft(r: AlertRule): RuleDraft | null {
   };
 }
 
-const num = (s: string): number | null => (s.trim() === '' || !Number.isFinite(Number(s)) ? null : Number(s));
-
 /**
  * The rule document a draft sends, or the fields the browser can already tell are wrong (the
  * server checks everything again; its errors land beside the same fields). `base` is the stored
@@ -193,10 +164,8 @@ export function draftToDocument(d: RuleDraft, base?: AlertRule): { doc: RuleDocu
   const errors: FieldErrors = {};
   if (!d.name.trim()) errors.name = 'give the rule a name';
   if (!d.metric) errors.metric = 'pick a metric';
-  const value = num(d.value);
-  if (value === null) errors['condition.value'] = 'must be a number';
-  const recovery = d.recovery.trim() === '' ? undefined : num(d.recovery);
-  if (recovery === null) errors['condition.recovery'] = 'must be a number, or empty';
+  const { condition, errors: conditionErrors } = draftToCondition(d.condition);
+  Object.assign(errors, conditionErrors);
   const forMs = parseDuration(d.for);
   if (forMs === null) errors.for = 'a duration such as 0, 30s, 5m or 1h';
   const filters = parsePairs(d.filters);
@@ -205,15 +174,15 @@ export function draftToDocument(d: RuleDraft, base?: AlertRule): { doc: RuleDocu
   if (labels.error) errors.labels = labels.error;
   const annotations = parsePairs(d.annotations);
   if (annotations.error) errors.annotations = annotations.error;
-  if (Object.keys(errors).length) return { doc: null, errors };
+  if (Object.keys(errors).length || !condition) return { doc: null, errors };
   const models = d.model.split(',').map((m) => m.trim()).filter(Boolean);
   const { id: _id, created_by: _c, created_at: _ca, updated_at: _u, ...kept } = base ?? ({} as Partial<AlertRule>);
   const doc: RuleDocument = {
     ...kept,
     name: d.name.trim(),
     metric: d.metric,
-    filters: filters.pairs,
-    condition: { kind: 'threshold', op: d.op, value: value as number, ...(recovery === undefined ? {} : { recovery }) },
+    filters: filtersWithFeature(filters.pairs, d.condition),
+    condition,
     for: forMs as number,
     severity: d.severity,
     channels: d.channels,
@@ -228,11 +197,27 @@ export function draftToDocument(d: RuleDraft, base?: AlertRule): { doc: RuleDocu
   return { doc, errors };
 }
 
-/** A rule's condition in words: "above 500 (recovers at 400)". */
+/** A rule's condition in words: "above 500 (recovers at 400)", "anomaly (seasonal, sensitivity 4)". */
 export function conditionText(r: Pick<AlertRule, 'condition'>): string {
-  const c = r.condition as { kind: string; op?: string; value?: unknown; recovery?: unknown };
-  if (c.kind !== 'threshold') return c.kind.replace('_', ' ');
-  return `${c.op} ${String(c.value)}${c.recovery === undefined ? '' : ` (recovers at ${String(c.recovery)})`}`;
+  const c = r.condition as Record<string, unknown> & { kind: string };
+  const rec = c.recovery === undefined ? '' : ` (recovers at ${String(c.recovery)})`;
+  switch (c.kind) {
+    case 'threshold':
+      return `${String(c.op)} ${String(c.value)}${rec}`;
+    case 'anomaly':
+      return `anomaly (${String(c.method)}, sensitivity ${String(c.sensitivity ?? 4)}${c.direction && c.direction !== 'both' ? `, ${String(c.direction)} only` : ''})`;
+    case 'absence':
+      return `no data for ${typeof c.duration === 'number' ? durationText(c.duration) : '?'}`;
+    case 'drift':
+      return c.target === 'share' ? `drifted share above ${String(c.value)}${rec}` : `drift ${String(c.method ?? '')}${c.value === undefined ? '' : ` past ${String(c.value)}`}${rec}`;
+    case 'performance_drop':
+      return `drop above ${String(c.value)}${c.mode === 'relative' ? ' (relative)' : ''}${c.source === 'estimated' ? ', estimated' : ''}${rec}`;
+    case 'error_rate':
+    case 'staleness':
+      return `${c.kind.replace('_', ' ')} above ${String(c.value)}${rec}`;
+    default:
+      return c.kind.replace('_', ' ');
+  }
 }
 
 // ------------------------------------------------------------------ preview
@@ -254,13 +239,12 @@ export function previewSpans(s: Pick<PreviewSeries, 'transitions'>, end: number)
   return out;
 }
 
-/** The chart's columns: seconds, the value compared, the threshold and (when set) the recovery level. */
-export function previewData(s: Pick<PreviewSeries, 'values'>, threshold: number | null, recovery: number | null): [Float64Array, ...(number | null)[][]] {
+/** The chart's columns: seconds, the value compared, then one flat column per level (threshold, recovery, ±sensitivity…). */
+export function previewData(s: Pick<PreviewSeries, 'values'>, levels: readonly number[]): [Float64Array, ...(number | null)[][]] {
   const xs = Float64Array.from(s.values, ([t]) => t / 1000);
   const ys = s.values.map(([, v]) => v);
   const cols: [Float64Array, ...(number | null)[][]] = [xs, ys];
-  if (threshold !== null) cols.push(s.values.map(() => threshold));
-  if (recovery !== null) cols.push(s.values.map(() => recovery));
+  for (const level of levels) cols.push(s.values.map(() => level));
   return cols;
 }
 

@@ -1,7 +1,7 @@
 // A model's flow, pipelines → training → versions → deployments → live traffic: what each stage's
 // status and key figure are, from the records the page fetched. Pure (the clock comes in as `now`),
 // so every rule is tested from a table and the components only draw.
-import type { Deployment, ModelOverview, ModelVersion } from '../api/models.ts';
+import type { Deployment, ModelOverview, ModelVersion, RetrainingTrigger } from '../api/models.ts';
 import type { QueryAnswer } from '../api/query.ts';
 import { formatCompact, formatDuration, formatRelative, formatValue } from './format.ts';
 import { cardStatus, type CardStatus } from './overview.ts';
@@ -210,6 +210,35 @@ export function trainingStage(runs: readonly TrainingRunSummary[], versions: rea
   };
 }
 
+// ---------------------------------------------------------------- retraining triggers
+
+/** The rule that asked for retraining, in words: its name from the evidence, else the reason's prefix, else its id. */
+export function triggerRuleName(t: Pick<RetrainingTrigger, 'rule_id' | 'reason' | 'evidence'>): string {
+  if (typeof t.evidence.rule_name === 'string' && t.evidence.rule_name) return t.evidence.rule_name;
+  const colon = t.reason.indexOf(': ');
+  return colon > 0 ? t.reason.slice(0, colon) : t.rule_id;
+}
+
+/**
+ * The training stage with the model's last retraining trigger (newest first, as the API lists
+ * them): "retraining requested 2 h ago by <rule>"; a trigger the pipeline never got turns it amber.
+ */
+export function withLastTrigger(stage: Stage, triggers: readonly Pick<RetrainingTrigger, 'rule_id' | 'reason' | 'evidence' | 'triggered_at' | 'delivery'>[], now: number): Stage {
+  const last = triggers[0];
+  if (!last) return stage;
+  const at = toMs(last.triggered_at) ?? now;
+  const lines = [`retraining requested ${formatRelative(at, now)} by ${triggerRuleName(last)}`];
+  if (last.delivery.status === 'failed') lines.push('the pipeline did not receive it');
+  else if (last.delivery.status !== 'sent') lines.push('delivery to the pipeline pending');
+  const failed = last.delivery.status === 'failed';
+  return {
+    ...stage,
+    status: failed ? worstStatus([stage.status, 'warning']) : stage.status,
+    statusText: failed && stage.status !== 'problem' ? 'Retrain not delivered' : stage.status === 'no_data' ? 'Retrain requested' : stage.statusText,
+    details: [...lines, ...stage.details],
+  };
+}
+
 // ---------------------------------------------------------------- versions and deployments
 
 export function versionsStage(versions: readonly Pick<ModelVersion, 'version' | 'created_at'>[], productionVersion: string | null): Stage {
@@ -308,6 +337,8 @@ export interface FlowInput {
   deployments: readonly DeploymentRecord[];
   overview: ModelOverview | null;
   errors: number | null;
+  /** The model's retraining triggers, newest first (absent: none read). */
+  triggers?: readonly RetrainingTrigger[];
 }
 
 /** The five stages, left to right. */
@@ -315,7 +346,7 @@ export function buildFlow(input: FlowInput, now: number): Stage[] {
   const production = input.overview?.production_version ?? null;
   return [
     pipelineStage(summarizePipelineRuns(input.pipelineRuns), now),
-    trainingStage(summarizeTrainingRuns(input.trainingRuns), input.versions, now),
+    withLastTrigger(trainingStage(summarizeTrainingRuns(input.trainingRuns), input.versions, now), input.triggers ?? [], now),
     versionsStage(input.versions, production),
     deploymentStage(input.deployments, now),
     liveStage(input.overview, input.errors),

@@ -1,5 +1,6 @@
-// Create or edit a threshold rule: metric from the catalogue, filters, condition, severity,
-// channels, labels and annotations; a preview of the last 7 days; server errors beside fields.
+// Create or edit a rule of any condition kind: metric from the catalogue (those the kind reads),
+// filters, the condition (ConditionFields), severity, channels, labels and annotations; a preview of
+// the last 7 days; server errors beside fields.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { createRule, deleteRule, getRule, listChannels, previewRule, updateRule, type AlertRule, type Channel, type Preview } from '../../api/alerts.ts';
@@ -7,10 +8,12 @@ import { ApiError } from '../../api/client.ts';
 import { listModels, type Model } from '../../api/models.ts';
 import { catalog, type CatalogMetric } from '../../api/query.ts';
 import { draftToDocument, emptyDraft, errorsByField, fieldError, labelPairs, previewSummary, ruleToDraft, RULE_FIELDS, SEVERITIES, SEVERITY, unplacedErrors, type FieldErrors, type RuleDraft } from '../../lib/alerts-view.ts';
+import { comparedValueLabel, metricForKind, metricsOfKind, previewLevels, type ConditionDraft, type PreviewLevel } from '../../lib/rule-conditions.ts';
 import { formatValue } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Field } from '../dashboard/Field.tsx';
 import { Empty, ErrorState, Loading } from '../States.tsx';
+import { ConditionFields } from './ConditionFields.tsx';
 import { PreviewChart } from './PreviewChart.tsx';
 import { StateBadge } from './Badges.tsx';
 
@@ -41,18 +44,22 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const [preview, setPreview] = useState<{ status: 'idle' | 'loading' | 'ready' | 'error'; data?: Preview; error?: unknown; threshold?: number | null; recovery?: number | null }>({ status: 'idle' });
+  const [preview, setPreview] = useState<PreviewState>({ status: 'idle' });
 
-  // a rule edited elsewhere (another condition kind) is shown, not edited here
+  // a condition kind newer than this page is shown, not edited
   if (!draft)
     return (
-      <Empty title={`"${rule?.name}" is not a threshold rule`}>
-        <p>This editor changes threshold rules; change this one through the API (docs/alerts.md).</p>
+      <Empty title={`"${rule?.name}" has a condition this page does not know`}>
+        <p>Change it through the API (docs/alerts.md).</p>
         <pre>{JSON.stringify(rule?.condition, null, 2)}</pre>
       </Empty>
     );
   const set = <K extends keyof RuleDraft>(k: K, v: RuleDraft[K]) => setDraft({ ...draft, [k]: v });
   const metric = metrics.find((m) => m.name === draft.metric);
+  const allowed = metricsOfKind(draft.condition.kind, draft.condition.target);
+  const metricChoices = allowed ? metrics.filter((m) => allowed.includes(m.name)) : metrics;
+  // a kind that reads given metrics (drift, error rate…) moves the metric onto one of them
+  const setCondition = (next: ConditionDraft) => setDraft({ ...draft, condition: next, metric: metricForKind(next.kind, next.target, draft.metric, metrics.map((m) => m.name)) });
   const err = (f: string) => fieldError(errors, f);
 
   const runPreview = async () => {
@@ -62,8 +69,8 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
     setPreview({ status: 'loading' });
     try {
       const data = await previewRule(doc, rule?.id);
-      const c = doc.condition as { value: number; recovery?: number };
-      setPreview({ status: 'ready', data, threshold: c.value, recovery: c.recovery ?? null });
+      const compared = comparedValueLabel(doc.condition, doc.metric);
+      setPreview({ status: 'ready', data, levels: previewLevels(doc.condition), label: compared.label, unit: compared.unit ?? metric?.unit ?? '' });
     } catch (e) {
       if (e instanceof ApiError && e.status === 400) setErrors(errorsByField(e.body.details));
       setPreview({ status: 'error', error: e });
@@ -103,7 +110,7 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
   return (
     <div className="rule-editor">
       <div className="section-head">
-        <h2>{rule ? `Edit "${rule.name}"` : 'New threshold rule'}</h2>
+        <h2>{rule ? `Edit "${rule.name}"` : 'New rule'}</h2>
         <div className="spacer" />
         <Link to="/alerts/rules">Back to rules</Link>
       </div>
@@ -130,7 +137,7 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
             <Field label="Metric" error={err('metric')} hint={metric ? `${metric.description} (${metric.unit || 'no unit'})` : undefined} className="grow">
               {(ids) => (
                 <select {...ids} value={draft.metric} onChange={(e) => set('metric', e.target.value)} data-testid="rule-metric">
-                  {metrics.map((m) => (
+                  {metricChoices.map((m) => (
                     <option key={m.name} value={m.name}>
                       {m.name}
                     </option>
@@ -154,28 +161,12 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
           <Field label="Filters" error={err('filters')} hint={metric?.filters.length ? `key=value, one a line: ${metric.filters.filter((f) => f !== 'model').join(', ')}` : 'key=value, one a line'}>
             {(ids) => <textarea {...ids} rows={2} value={draft.filters} onChange={(e) => set('filters', e.target.value)} data-testid="rule-filters" />}
           </Field>
-          <fieldset className="condition">
-            <legend>Fires when the value is</legend>
-            <div className="field-row">
-              <Field label="Direction" error={err('condition.op')}>
-                {(ids) => (
-                  <select {...ids} value={draft.op} onChange={(e) => set('op', e.target.value as 'above' | 'below')} data-testid="rule-op">
-                    <option value="above">above</option>
-                    <option value="below">below</option>
-                  </select>
-                )}
-              </Field>
-              <Field label="Threshold" error={fieldError(errors, 'condition.value') ?? (errors.condition as string | undefined)}>
-                {(ids) => <input {...ids} inputMode="decimal" value={draft.value} onChange={(e) => set('value', e.target.value)} data-testid="rule-value" />}
-              </Field>
-              <Field label="Recovers at" error={err('condition.recovery')} hint="optional: a firing alert holds until the value is back past this">
-                {(ids) => <input {...ids} inputMode="decimal" value={draft.recovery} onChange={(e) => set('recovery', e.target.value)} data-testid="rule-recovery" />}
-              </Field>
-              <Field label="For" error={err('for')} hint="how long before firing: 0, 30s, 5m, 1h">
-                {(ids) => <input {...ids} value={draft.for} onChange={(e) => set('for', e.target.value)} data-testid="rule-for" />}
-              </Field>
-            </div>
-          </fieldset>
+          <ConditionFields draft={draft.condition} errors={errors} onChange={setCondition} />
+          <div className="field-row">
+            <Field label="For" error={err('for')} hint="how long the condition must hold before firing: 0, 30s, 5m, 1h">
+              {(ids) => <input {...ids} value={draft.for} onChange={(e) => set('for', e.target.value)} data-testid="rule-for" />}
+            </Field>
+          </div>
           <Field label="Channels" error={err('channels')} hint={channels.length ? undefined : 'No notification channel yet: an administrator adds them on the Channels tab.'}>
             {(ids) => (
               <div className="checks" id={ids.id} data-testid="rule-channels">
@@ -228,16 +219,18 @@ function RuleForm({ rule, metrics, channels, models, editor, why }: Loaded & { e
           </button>
         </div>
       </form>
-      <PreviewPanel preview={preview} unit={metric?.unit ?? ''} label={draft.metric} />
+      <PreviewPanel preview={preview} />
     </div>
   );
 }
 
-function PreviewPanel({ preview, unit, label }: { preview: { status: string; data?: Preview; error?: unknown; threshold?: number | null; recovery?: number | null }; unit: string; label: string }) {
+type PreviewState = { status: 'idle' | 'loading' | 'error'; error?: unknown } | { status: 'ready'; data: Preview; levels: PreviewLevel[]; label: string; unit: string };
+
+function PreviewPanel({ preview }: { preview: PreviewState }) {
   if (preview.status === 'idle') return <p className="muted small">Preview to see how this rule would have behaved over the last 7 days; nothing is stored or sent.</p>;
   if (preview.status === 'loading') return <Loading what="Replaying the last 7 days" />;
-  if (preview.status === 'error') return <ErrorState error={preview.error} />;
-  const p = preview.data as Preview;
+  if (preview.status !== 'ready') return <ErrorState error={preview.error} />;
+  const { data: p, unit, label } = preview;
   const shown = p.series.slice(0, 4);
   return (
     <section className="rule-preview" data-testid="rule-preview-result" aria-labelledby="preview-title">
@@ -247,7 +240,7 @@ function PreviewPanel({ preview, unit, label }: { preview: { status: string; dat
       {shown.map((s) => (
         <div key={JSON.stringify(s.labels)} className="preview-series">
           <p className="small">{labelPairs(s.labels).join(', ') || 'all data'}</p>
-          <PreviewChart series={s} end={p.to} label={label} unit={unit} threshold={preview.threshold ?? null} recovery={preview.recovery ?? null} />
+          <PreviewChart series={s} end={p.to} label={label} unit={unit} levels={preview.levels} />
           {s.transitions.length > 0 && (
             <table className="data compact" data-testid="preview-transitions">
               <thead>

@@ -14,7 +14,7 @@ const theme: ChartTheme = {
 };
 
 test('a preview: the value, the threshold dashed in red, the recovery dotted in amber', () => {
-  const o = previewOptions({ width: 400, height: 200, label: 'latency.p99', unit: 'ms', theme, hasThreshold: true, hasRecovery: true, spans: [] });
+  const o = previewOptions({ width: 400, height: 200, label: 'latency.p99', unit: 'ms', theme, levels: [{ label: 'threshold', tone: 'threshold' }, { label: 'recovery', tone: 'recovery' }], spans: [] });
   assert.deepEqual(o.series.slice(1).map((s) => [s.label, s.stroke, s.dash ?? null]), [
     ['latency.p99', '#2f6fed', null],
     ['threshold', '#d64545', [6, 4]],
@@ -24,8 +24,14 @@ test('a preview: the value, the threshold dashed in red, the recovery dotted in 
 });
 
 test('without a recovery level there is no recovery line', () => {
-  const o = previewOptions({ width: 400, height: 200, label: 'v', unit: '', theme, hasThreshold: true, hasRecovery: false, spans: [] });
+  const o = previewOptions({ width: 400, height: 200, label: 'v', unit: '', theme, levels: [{ label: 'threshold', tone: 'threshold' }], spans: [] });
   assert.deepEqual(o.series.slice(1).map((s) => s.label), ['v', 'threshold']);
+});
+
+test("an anomaly rule's two sensitivity levels are both drawn as thresholds; an absence rule's one", () => {
+  const o = previewOptions({ width: 400, height: 200, label: 'score', unit: '', theme, levels: [{ label: 'score +4', tone: 'threshold' }, { label: 'score −4', tone: 'threshold' }], spans: [] });
+  assert.deepEqual(o.series.slice(2).map((s) => [s.label, s.stroke]), [['score +4', '#d64545'], ['score −4', '#d64545']]);
+  assert.equal(previewOptions({ width: 400, height: 200, label: 'n', unit: '', theme, levels: [], spans: [] }).series.length, 2);
 });
 
 test('firing spans are red, pending ones amber, both translucent', () => {

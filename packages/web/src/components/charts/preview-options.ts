@@ -1,5 +1,5 @@
-// uPlot options for a rule preview: the value the rule compared, its threshold (and recovery)
-// as dashed lines, and the spans where it would have been pending or firing shaded behind them.
+// uPlot options for a rule preview: the value the rule compared, its levels (threshold, recovery,
+// ± an anomaly's sensitivity) as dashed lines, and the spans where it would have been pending or firing shaded behind them.
 // Pure, like timeseries-options.ts: the shading hook only draws what it was given.
 import type uPlot from 'uplot';
 import type { Span } from '../../lib/alerts-view.ts';
@@ -13,8 +13,8 @@ export interface PreviewOptionsInput {
   label: string;
   unit: string;
   theme: ChartTheme;
-  hasThreshold: boolean;
-  hasRecovery: boolean;
+  /** The dashed levels, in the order of the data's columns after the value: a threshold in red, a recovery in amber. */
+  levels: readonly { label: string; tone: 'threshold' | 'recovery' }[];
   spans: readonly Span[];
   mountLegend?: (u: uPlot, el: HTMLElement) => void;
 }
@@ -24,13 +24,12 @@ export const spanFill = (theme: ChartTheme, state: Span['state']): string => wit
 
 export function previewOptions(input: PreviewOptionsInput): uPlot.Options {
   const { theme, spans } = input;
-  const labels = [input.label, ...(input.hasThreshold ? ['threshold'] : []), ...(input.hasRecovery ? ['recovery'] : [])];
+  const labels = [input.label, ...input.levels.map((l) => l.label)];
   const o = timeSeriesOptions({ width: input.width, height: input.height, labels, colors: labels.map(() => 0), unit: input.unit, theme, ...(input.mountLegend ? { mountLegend: input.mountLegend } : {}) });
   const [x, line, ...levels] = o.series as uPlot.Series[];
   const level = (s: uPlot.Series, color: string, dash: number[]): uPlot.Series => ({ ...s, stroke: color, width: 1.5, dash, points: { show: false } });
   const series = [x as uPlot.Series, { ...(line as uPlot.Series), stroke: theme.series[0], width: 1.5 }];
-  if (input.hasThreshold) series.push(level(levels[0] as uPlot.Series, theme.threshold.red, [6, 4]));
-  if (input.hasRecovery) series.push(level(levels[input.hasThreshold ? 1 : 0] as uPlot.Series, theme.threshold.amber, [2, 4]));
+  input.levels.forEach((l, i) => series.push(level(levels[i] as uPlot.Series, l.tone === 'threshold' ? theme.threshold.red : theme.threshold.amber, l.tone === 'threshold' ? [6, 4] : [2, 4])));
   const shade = (u: uPlot) => {
     const { ctx, bbox } = u;
     ctx.save();

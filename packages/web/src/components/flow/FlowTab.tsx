@@ -1,4 +1,4 @@
-import { listDeployments, listPipelineRuns, listTrainingRuns, listVersions } from '../../api/models.ts';
+import { listDeployments, listPipelineRuns, listRetrainingTriggers, listTrainingRuns, listVersions } from '../../api/models.ts';
 import { queryMetric } from '../../api/query.ts';
 import { buildFlow, errorCount, type DeploymentRecord } from '../../lib/flow.ts';
 import { useAsync } from '../../lib/use-async.ts';
@@ -18,14 +18,15 @@ export function FlowTab({ model, row, range, refreshKey, search }: TabProps) {
         listVersions(id),
         listDeployments(id),
         queryMetric({ metric: 'logs.count', model: id, group_by: ['level'] }, range.from, range.to, signal).catch(() => null),
+        listRetrainingTriggers(id, signal).catch(() => []),
       ]),
     [id, range.from, range.to],
     refreshKey,
   );
   if (!state.data && state.status === 'error') return <ErrorState error={state.error} retry={state.reload} />;
   if (!state.data) return <Loading what="Loading the flow" />;
-  const [pipelineRuns, trainingRuns, versions, deployments, logs] = state.data;
-  const stages = buildFlow({ pipelineRuns, trainingRuns, versions, deployments: deployments as DeploymentRecord[], overview: row, errors: errorCount(logs) }, Date.now());
+  const [pipelineRuns, trainingRuns, versions, deployments, logs, triggers] = state.data;
+  const stages = buildFlow({ pipelineRuns, trainingRuns, versions, deployments: deployments as DeploymentRecord[], overview: row, errors: errorCount(logs), triggers }, Date.now());
   const reasons = row?.health?.reasons ?? [];
   return (
     <section aria-label="Flow">

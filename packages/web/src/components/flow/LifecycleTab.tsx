@@ -1,24 +1,33 @@
-import { listDeployments, listVersions, type ModelVersion } from '../../api/models.ts';
+import { listDeployments, listRetrainingTriggers, listVersions, type ModelVersion, type RetrainingTrigger } from '../../api/models.ts';
 import { deploymentEnd, deploymentsByEnvironment, outcomeLabel, outcomeStatus, currentOf, servingEnvironments, toMs, type DeploymentRecord } from '../../lib/flow.ts';
 import { formatDuration, formatValue } from '../../lib/format.ts';
+import { lifecycleEvents } from '../../lib/lifecycle.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { Empty, ErrorState, Loading } from '../States.tsx';
+import { LifecycleTimeline } from './LifecycleTimeline.tsx';
 import { StatusText, When } from './RunTables.tsx';
 import type { TabProps } from './types.ts';
 
 type VersionRecord = ModelVersion & { source?: string | null };
 
-/** Versions with their validation metrics, and each environment's deployment history. */
+/** One timeline of versions, deployments and retraining triggers; then versions with their validation metrics, and each environment's deployment history. */
 export function LifecycleTab({ model, refreshKey }: TabProps) {
-  const state = useAsync(() => Promise.all([listVersions(model.id), listDeployments(model.id)]), [model.id], refreshKey);
+  const state = useAsync(
+    // triggers are an extra: a failure to read them leaves the rest of the tab
+    (signal) => Promise.all([listVersions(model.id), listDeployments(model.id), listRetrainingTriggers(model.id, signal).catch(() => null)]),
+    [model.id],
+    refreshKey,
+  );
   if (!state.data && state.status === 'error') return <ErrorState error={state.error} retry={state.reload} />;
   if (!state.data) return <Loading what="Loading versions and deployments" />;
-  const [versions, deploymentsRaw] = state.data as [VersionRecord[], DeploymentRecord[]];
+  const [versions, deploymentsRaw, triggers] = state.data as [VersionRecord[], DeploymentRecord[], RetrainingTrigger[] | null];
   const deployments = deploymentsRaw;
+  const events = lifecycleEvents(versions, deployments, triggers ?? []);
   const serving = servingEnvironments(deployments);
   const now = Date.now();
   return (
     <section aria-label="Lifecycle">
+      <LifecycleTimeline events={events} triggersFailed={triggers === null} />
       <h2 className="section-title">Versions</h2>
       {versions.length === 0 ? (
         <Empty title="No version registered">
