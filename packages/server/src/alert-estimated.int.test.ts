@@ -3,10 +3,13 @@
 // version's validation accuracy, against a real server and store.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seededRng } from '@vigil/core';
+import { AlertRuleSchema, seededRng } from '@vigil/core';
 import { REFERENCE_POPULATION, simulateRows } from '../../core/src/stats/performance/simulate-classifier.ts';
 import { estimatePerformance } from './services/estimate-performance.ts';
+import { metricQueryOf } from './services/alert-series.ts';
 import { evaluateAlerts } from './services/evaluate-alerts.ts';
+import { ESTIMATED_NOTE } from './services/preview-alert-rule.ts';
+import { answerQuery } from './services/query-metric.ts';
 import { startTestServer, T, type TestServer } from './testing/test-server.ts';
 
 const H = 3_600_000;
@@ -75,5 +78,25 @@ describe('performance_drop on estimated values', () => {
     const [st] = await meta().listAlertStates(unref);
     assert.equal(st?.state, 'error');
     assert.match(String(st?.detail.error), /no performance estimate/);
+  });
+
+  test('the preview compares realized accuracy with the version\'s validation accuracy at each step; it does not replay estimates, and says why', async () => {
+    const spec = { id: 'preview', name: 'realized drop', metric: 'performance.accuracy', model: 'est', group_by: ['version'], condition: { kind: 'performance_drop', source: 'realized', value: 0.5 } };
+    const r = await s.call('POST', '/api/v1/alerts/preview', spec);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const realized = await answerQuery(s.server.ctx, metricQueryOf(AlertRuleSchema.parse(spec), r.body.from, r.body.to, r.body.step_ms));
+    const expected = (realized.series[0]?.points ?? []).filter(([, v]) => v !== null).map(([t, v]) => [t, BASELINE - (v as number)]);
+    assert.ok(expected.length >= 100, `the labelled reference spans days (${expected.length} hours)`);
+    const [series] = r.body.series as { labels: Record<string, string>; values: [number, number | null][] }[];
+    assert.deepEqual(series?.labels, { version: 'v1' });
+    const got = new Map(series?.values);
+    for (const [t, drop] of expected) assert.ok(Math.abs((got.get(t as number) as number) - (drop as number)) < 1e-9, `hour ${t}: ${got.get(t as number)} is ${drop}`);
+    assert.ok(r.body.note === undefined || !r.body.note.includes('estimated'));
+
+    const est = await s.call('POST', '/api/v1/alerts/preview', { ...spec, condition: { kind: 'performance_drop', source: 'estimated', value: 0.01 } });
+    assert.equal(est.status, 200, JSON.stringify(est.body));
+    assert.ok(est.body.note.includes(ESTIMATED_NOTE));
+    assert.deepEqual(est.body.series.map((x: { labels: unknown }) => x.labels), [{ version: 'v1' }], 'the series with predictions, as the evaluator finds them');
+    assert.ok(est.body.series[0].values.every(([, v]: [number, number | null]) => v === null));
   });
 });

@@ -4,7 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OutboxEntry } from '@vigil/storage';
-import { evaluateAlerts, groupKey } from './services/evaluate-alerts.ts';
+import { groupKey } from './services/alert-delivery.ts';
+import { evaluateAlerts } from './services/evaluate-alerts.ts';
 import { fraudModel, prediction, startTestServer, type TestServer } from './testing/test-server.ts';
 
 const MIN = 60_000;
@@ -134,6 +135,33 @@ describe('alert grouping', () => {
     const history = await meta().listAlertTransitions({ ruleId: id });
     assert.equal(history.filter((t) => t.from_state === 'firing' && t.to_state === 'resolved').length, 3);
     assert.deepEqual(await meta().listAlertStates(id), []);
+  });
+
+  test('a rule disabled while a cycle is evaluating it: its alerts resolve once, and the cycle does not write them firing again', async () => {
+    const spec = rule('disabled mid-cycle', { channels: [hook] });
+    const id = (await s.call('POST', '/api/v1/alerts/rules', spec)).body.id as string;
+    await cycle(3);
+    const m = meta();
+    const original = m.listChannels.bind(m);
+    let disabled = false;
+    m.listChannels = async () => {
+      // the cycle has read the rules and their firing states (its reads start together); the rule
+      // is disabled before the cycle goes on
+      if (!disabled) {
+        disabled = true;
+        assert.equal((await s.call('PUT', `/api/v1/alerts/rules/${id}`, { ...spec, enabled: false })).status, 200);
+      }
+      return original();
+    };
+    try {
+      await cycle(6); // the latency is back to normal: the cycle would resolve them too
+    } finally {
+      m.listChannels = original;
+    }
+    const es = await entries(id);
+    assert.deepEqual(es.map((e) => e.payload.status), ['firing', 'resolved'], 'one resolution');
+    assert.match(es[1]?.dedup_key ?? '', /\|disabled\|/);
+    assert.ok((await m.listAlertStates(id)).every((st) => st.state === 'resolved' && st.detail.unsent === undefined));
   });
 
   test('disabling a firing rule resolves its alerts; enabling it again starts afresh; disabling a quiet rule enqueues nothing', async () => {

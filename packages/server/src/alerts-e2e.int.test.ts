@@ -80,7 +80,8 @@ async function ingest(srv: RunningServer, records: Record<string, unknown>[]) {
   await srv.ctx.stores.events.rollupStep();
 }
 
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 10_000) => {
+// generous: CI runs on two loaded cores
+const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!(await ok())) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);

@@ -77,7 +77,13 @@ export class OutboxWorker {
         // the lease outlives one send (its time-out) with room to mark it; a lost process's lease expires
         const lease = new Date(now + this.notify.timeoutMs * 2 + 30_000).toISOString();
         const due = await this.ctx.stores.meta.claimNotifications(new Date(now).toISOString(), lease, this.o.batch);
-        await Promise.all(due.map((e) => this.deliver(e)));
+        // channels in parallel, each channel's entries one after another in the outbox's order: an
+        // alert's resolved message must not overtake its firing one (or an Alertmanager refresh)
+        const byChannel = new Map<string, typeof due>();
+        for (const e of due) byChannel.set(e.channel_id, [...(byChannel.get(e.channel_id) ?? []), e]);
+        await Promise.all([...byChannel.values()].map(async (entries) => {
+          for (const e of entries) await this.deliver(e);
+        }));
         return due.length;
       } catch (e) {
         this.ctx.log.error('outbox pass failed; will retry', { err: (e as Error).message });

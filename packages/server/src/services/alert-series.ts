@@ -10,11 +10,14 @@ import {
   CATALOG_BY_NAME,
   ewmaScores,
   performanceDrop,
+  productionVersionAt,
   seasonalBaseline,
   type AlertRule,
   type MetricQuery,
   type SampleAgg,
 } from '@vigil/core';
+import type { ServiceContext } from '../context.ts';
+import { estimatePerformance } from './estimate-performance.ts';
 
 const DAY = 86_400_000;
 /** Neighbouring phases pooled for the seasonal scale (anomaly.ts' default). */
@@ -156,4 +159,37 @@ export function estimatedMetric(metric: string, accuracy: number | null, positiv
 /** Canonical JSON of a label set (sorted keys): a series' key in the AlertStore. */
 export function seriesKeyOf(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+/** The single model a rule names; null for none or several. */
+export const singleModel = (rule: AlertRule): string | null => (typeof rule.model === 'string' ? rule.model : rule.model?.length === 1 ? (rule.model[0] as string) : null);
+
+/** The version's validation value a performance_drop series is compared with; null when none is known. */
+export async function baselineOf(ctx: ServiceContext, rule: AlertRule, labels: Record<string, string>, now: number): Promise<number | null> {
+  const model = labels.model ?? singleModel(rule);
+  if (model === null) return null;
+  const version = labels.version ?? rule.version ?? productionVersionAt(await ctx.stores.meta.listDeployments(model, { environment: 'production' }), now);
+  if (version === null) return null;
+  const v = await ctx.stores.meta.getVersion(model, version);
+  return v ? baselineFrom(rule.metric, v.validation_metrics) : null;
+}
+
+/**
+ * performance_drop on estimated values: the label-free estimate (CBPE, estimate-performance.ts) of
+ * the series' model, version (else all versions) and segments over `window` (the evaluated step), against the
+ * version's validation metric as for realized values. No baseline or no estimate is no data; a
+ * model the estimate cannot serve (no reference, a regressor) is an error, saying why.
+ */
+export async function estimatedDrop(ctx: ServiceContext, rule: AlertRule, labels: Record<string, string>, window: { from: number; to: number }, now: number): Promise<number | null> {
+  const c = rule.condition;
+  if (c.kind !== 'performance_drop') return null;
+  const model = labels.model ?? singleModel(rule);
+  if (model === null) throw new Error('an estimated performance_drop reads one model at a time: set "model" or group by model');
+  const baseline = await baselineOf(ctx, rule, labels, now);
+  if (baseline === null) return null;
+  const est = await estimatePerformance({ ctx, input: { modelId: model, from: window.from, to: window.to, version: labels.version ?? rule.version ?? null, segments: segmentsOf(rule), stepMs: null, reference: null } });
+  if (est.status === 'no_reference') throw new Error(`no performance estimate: ${est.reason ?? 'no labelled reference'}`);
+  if (est.status !== 'ok') return null;
+  const live = estimatedMetric(rule.metric, est.metrics.accuracy.estimate, est.positive, est.confusion_matrix);
+  return live === null ? null : performanceDrop(rule.metric, live, baseline, c.mode);
 }

@@ -5,7 +5,8 @@ import { can, canAll, VigilError, type AlertRule } from '@vigil/core';
 import type { StoredAlertRule } from '@vigil/storage';
 import { auditBy } from '../auth/actor.ts';
 import type { Actor, ServiceContext } from '../context.ts';
-import { resolveFiringSeries } from './evaluate-alerts.ts';
+import { changeRule } from './alert-delivery.ts';
+import { resolveFiringSeries } from './resolve-firing-series.ts';
 
 export type RuleView = AlertRule & { enabled: boolean; created_by: string | null; created_at: string; updated_at: string };
 
@@ -100,8 +101,11 @@ export async function updateRule({ ctx, actor, input }: { ctx: ServiceContext; a
   await assertChannels(ctx, input.rule);
   // the store has no transaction spanning both: the resolved notifications go first, so a failed
   // update leaves them sent and the rule enabled (its next cycle fires again if the breach holds)
-  if (cur.enabled && !input.enabled) await resolveFiringSeries(ctx, { rule: cur, why: 'disabled' });
-  const r = await ctx.stores.meta.updateAlertRule(input.id, { name: input.rule.name, enabled: input.enabled, spec: { ...input.rule, id: input.id } }, new Date(ctx.clock.now()).toISOString());
+  // update, while no evaluation cycle writes the rule (alert-delivery.ts, changeRule)
+  const r = await changeRule(input.id, async () => {
+    if (cur.enabled && !input.enabled) await resolveFiringSeries(ctx, { rule: cur, why: 'disabled' });
+    return ctx.stores.meta.updateAlertRule(input.id, { name: input.rule.name, enabled: input.enabled, spec: { ...input.rule, id: input.id } }, new Date(ctx.clock.now()).toISOString());
+  });
   await ctx.audit.record(auditBy(actor, 'alert_rule.update', { type: 'alert_rule', id: r.id }, 'success', { name: r.name, enabled: r.enabled, metric: input.rule.metric, model: input.rule.model ?? null }));
   return view(r);
 }
@@ -110,8 +114,10 @@ export async function deleteRule({ ctx, actor, input }: { ctx: ServiceContext; a
   const cur = await readable(ctx, actor, input.id);
   await assertWritable(ctx, actor, cur.spec);
   // before the delete (recordEvaluation needs the rule): its firing alerts are resolved at every receiver
-  await resolveFiringSeries(ctx, { rule: cur, why: 'deleted' });
-  await ctx.stores.meta.deleteAlertRule(input.id);
+  await changeRule(input.id, async () => {
+    await resolveFiringSeries(ctx, { rule: cur, why: 'deleted' });
+    await ctx.stores.meta.deleteAlertRule(input.id);
+  });
   await ctx.audit.record(auditBy(actor, 'alert_rule.delete', { type: 'alert_rule', id: cur.id }, 'success', { name: cur.name }));
 }
 
