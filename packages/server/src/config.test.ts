@@ -23,6 +23,7 @@ test('parses sizes and numbers', () => {
 const bad: [Record<string, string>, RegExp][] = [
   [{ VIGIL_PORT: 'eighty' }, /VIGIL_PORT="eighty": must be a number/],
   [{ VIGIL_PORT: '70000' }, /VIGIL_PORT="70000": must be at most 65535/],
+  [{ VIGIL_ALERT_HISTORY_DAYS: '7' }, /VIGIL_ALERT_HISTORY_DAYS="7": must be at least 30/],
   [{ VIGIL_ADMIN_TOKEN: 'short' }, /VIGIL_ADMIN_TOKEN=\(hidden\): must be at least 16/],
   [{ VIGIL_BODY_LIMIT: 'lots' }, /VIGIL_BODY_LIMIT="lots": must be a size/],
   [{ VIGIL_LOG_LEVEL: 'loud' }, /VIGIL_LOG_LEVEL/],

@@ -53,7 +53,8 @@ export const ConfigSchema = z
     /** Fixed time between alert cycles (tests); by default the smallest rule interval, 10 s to 1 min. */
     VIGIL_ALERT_INTERVAL_MS: intFrom(100, 3_600_000).optional(),
     /** Days of sent and failed notifications and of alert transitions kept (docs/alerts.md, "Retention"). */
-    VIGIL_ALERT_HISTORY_DAYS: intFrom(1, 36_500).default(90),
+    /** At least the longest retraining cooldown (30 days): the cooldown reads the last trigger from the outbox history. */
+    VIGIL_ALERT_HISTORY_DAYS: intFrom(30, 36_500).default(90),
 
     // security
     VIGIL_INITIAL_ADMIN_USERNAME: z.string().min(1).max(128).default('admin'),

@@ -53,7 +53,8 @@ function groupBlocks(g: NotificationGroup) {
 /** An incoming-webhook message: `text` is the notification fallback, `blocks` what people see. One message per group. */
 export function slackPayload(g: NotificationGroup) {
   const only = g.alerts.length === 1 ? (g.alerts[0] as Notification) : null;
-  return only ? { text: `${headline(only)}: ${summary(only)}`, blocks: singleBlocks(only) } : { text: groupHeadline(g), blocks: groupBlocks(g) };
+  // `text` (the push notification) is mrkdwn too: escaped, so a label value cannot mention <!channel>
+  return only ? { text: esc(`${headline(only)}: ${summary(only)}`), blocks: singleBlocks(only) } : { text: esc(groupHeadline(g)), blocks: groupBlocks(g) };
 }
 
 export function sendSlack(channel: SlackChannel, n: NotificationGroup, opts: SendOptions): Promise<SendResult> {
