@@ -26,6 +26,12 @@ function checkPoints(q: { from: number; to: number; step?: number | undefined })
   }
 }
 
+/** The window both routes take: from / to (default the last 24 h), version, step. */
+const windowFields = (now: number) => ({
+  from: timeBound(now, 'from').default(now - DAY), to: timeBound(now, 'to').default(now),
+  version: z.string().min(1).max(100).optional(), step: step.optional(),
+});
+
 export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   app.get('/api/v1/models/:id/performance', {
     config: { access: { kind: 'model', action: 'read' } },
@@ -39,10 +45,7 @@ export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: Se
     const { id } = parseInput(z.object({ id: z.string().min(1).max(64) }), req.params, 'path');
     const now = ctx.clock.now();
     const { rest, segments } = segmentsOf(req.query as Record<string, unknown>);
-    const q = parseInput(z.object({
-      from: timeBound(now, 'from').default(now - DAY), to: timeBound(now, 'to').default(now),
-      version: z.string().min(1).max(100).optional(), step: step.optional(), exact: z.enum(['true', 'false']).default('false'),
-    }).strict(), rest, 'query');
+    const q = parseInput(z.object({ ...windowFields(now), exact: z.enum(['true', 'false']).default('false') }).strict(), rest, 'query');
     range(q);
     checkPoints(q);
     const done = auditRead(ctx, actorOf(req), 'performance', [id]);
@@ -64,8 +67,7 @@ export async function performanceRoutes(app: FastifyInstance, { ctx }: { ctx: Se
     const now = ctx.clock.now();
     const { rest, segments } = segmentsOf(req.query as Record<string, unknown>);
     const q = parseInput(z.object({
-      from: timeBound(now, 'from').default(now - DAY), to: timeBound(now, 'to').default(now),
-      version: z.string().min(1).max(100).optional(), step: step.optional(),
+      ...windowFields(now),
       reference_from: timeBound(now, 'reference_from').optional(), reference_to: timeBound(now, 'reference_to').optional(),
     }).strict(), rest, 'query');
     range(q);
